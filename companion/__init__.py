@@ -1,0 +1,3 @@
+"""companion: a voice-guided grounding companion."""
+
+__version__ = "0.1.0"
