@@ -1,0 +1,169 @@
+"""Turn what was typed or heard into an answer or a command, or say it was not a reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from companion.timeparse import NEGATIVE, ReturnTime, parse_time
+
+
+class QuestionType(str, Enum):
+    YES_NO = "yes-no"
+    SCALE = "scale"
+    CHOICE = "choice"
+    TIME = "time"
+    CONFIRM = "confirm"
+
+
+class Command(str, Enum):
+    STOP = "stop"
+    AGAIN = "again"
+    NEXT = "next"
+    PAUSE = "pause"
+    SLOWER = "slower"
+    FASTER = "faster"
+    HELP = "help"
+
+
+YES, NO, UNSURE = "yes", "no", "unsure"
+
+Value = str | int | ReturnTime
+
+
+@dataclass(frozen=True)
+class Answer:
+    value: Value
+
+
+@dataclass(frozen=True)
+class Said:
+    """A command the person gave instead of an answer."""
+
+    command: Command
+
+
+Reply = Answer | Said
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    label: str
+    words: tuple[str, ...] = ()
+
+
+_COMMAND_WORDS: dict[str, Command] = {
+    "stop": Command.STOP, "q": Command.STOP, "quit": Command.STOP, "exit": Command.STOP,
+    "end": Command.STOP, "stop please": Command.STOP,
+    "again": Command.AGAIN, "repeat": Command.AGAIN, "say again": Command.AGAIN,
+    "say that again": Command.AGAIN, "r": Command.AGAIN, "what": Command.AGAIN,
+    "next": Command.NEXT, "go on": Command.NEXT, "continue": Command.NEXT, "done": Command.NEXT,
+    "ready": Command.NEXT, "start": Command.NEXT, "go": Command.NEXT, "ok next": Command.NEXT,
+    "pause": Command.PAUSE, "wait": Command.PAUSE, "p": Command.PAUSE, "hold on": Command.PAUSE,
+    "slower": Command.SLOWER, "slow down": Command.SLOWER,
+    "faster": Command.FASTER, "speed up": Command.FASTER,
+    "help": Command.HELP, "h": Command.HELP, "?": Command.HELP,
+}  # fmt: skip
+
+_YES = {"yes", "y", "yeah", "yep", "yup", "sure", "okay", "ok", "i am", "i'm safe", "safe",
+        "yes i am", "of course", "yes please", "correct", "right", "uh huh"}  # fmt: skip
+_NO = {"no", "n", "nope", "nah", "not yet", "i'm not", "i am not", "no i'm not", "not safe",
+       "no thanks", "no thank you", "not really"}  # fmt: skip
+_UNSURE = {"not sure", "i'm not sure", "unsure", "maybe", "i don't know", "dont know",
+           "don't know", "idk", "i dunno", "dunno", "kind of", "sort of", "u", "not sure yet",
+           "i'm unsure", "perhaps", "i think so", "i guess", "probably"}  # fmt: skip
+
+_SCALE_WORDS = {
+    "zero": 0, "oh": 0, "none": 0, "nothing": 0, "one": 1, "won": 1, "two": 2, "to": 2,
+    "too": 2, "three": 3, "four": 4, "for": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "ate": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    """Lower case, apostrophes kept, punctuation and extra spaces gone."""
+    text = text.lower().replace("’", "'").strip()
+    text = re.sub(r"[^\w'?: ]", " ", text)
+    return " ".join(text.split())
+
+
+def command_in(text: str, qtype: QuestionType) -> Command | None:
+    """A command, if the whole reply is one. Enter alone means 'next' where that makes sense."""
+    words = normalise(text)
+    if words == "":
+        return Command.NEXT if qtype is QuestionType.CONFIRM else None
+    command = _COMMAND_WORDS.get(words)
+    if command is None:
+        return None
+    # 'n' is 'no' in a yes-no question; 'ready'/'go' answer a confirm question.
+    if qtype is QuestionType.YES_NO and words in ("okay", "ok"):
+        return None
+    return command
+
+
+def _yes_no(words: str) -> Value | None:
+    if words in _UNSURE or "not sure" in words or "don't know" in words:
+        return UNSURE
+    if words in _YES:
+        return YES
+    if words in _NO:
+        return NO
+    first = words.split()[0] if words else ""
+    if first in ("yes", "yeah", "yep") and "not" not in words:
+        return YES
+    if first in ("no", "nope", "not"):
+        return NO
+    return None
+
+
+def _scale(words: str) -> Value | None:
+    words = words.removesuffix(" out of ten").removesuffix(" out of 10").removesuffix("/10")
+    words = words.removeprefix("about ").removeprefix("maybe ").removeprefix("it's ")
+    words = words.removeprefix("a ").removeprefix("i'm at ").removeprefix("i'm a ")
+    if re.fullmatch(r"\d{1,2}", words):
+        value = int(words)
+        return value if 0 <= value <= 10 else None
+    return _SCALE_WORDS.get(words)
+
+
+def _choice(words: str, options: tuple[Option, ...]) -> Value | None:
+    if re.fullmatch(r"\d{1,2}", words):
+        index = int(words) - 1
+        return options[index].name if 0 <= index < len(options) else None
+    for option in options:
+        names = {option.name.lower(), option.label.lower(), *(w.lower() for w in option.words)}
+        if words in names:
+            return option.name
+    return None
+
+
+def interpret(text: str, qtype: QuestionType, options: tuple[Option, ...] = ()) -> Reply | None:
+    """What a reply means for this question, or None when it is not a reply to it."""
+    if not isinstance(text, str) or len(text) > 500:
+        return None
+    if re.search(NEGATIVE, text):
+        return None  # "-1" is not a 1 with a smudge
+    words = normalise(text)
+    if qtype is QuestionType.YES_NO:
+        # "no" must never be read as a command or as yes; it is checked before commands.
+        value = _yes_no(words)
+        if value is not None:
+            return Answer(value)
+    command = command_in(text, qtype)
+    if command is not None:
+        return Said(command)
+    found: Value | None
+    if qtype is QuestionType.SCALE:
+        found = _scale(words)
+    elif qtype is QuestionType.CHOICE:
+        found = _choice(words, options)
+    elif qtype is QuestionType.TIME:
+        found = parse_time(words)
+    elif qtype is QuestionType.CONFIRM:
+        # Anything said while a prompt waits (e.g. "I see a lamp") moves it on.
+        found = words or None
+    else:
+        found = None
+    return None if found is None else Answer(found)
