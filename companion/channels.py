@@ -1,0 +1,62 @@
+"""The seams between the session and the world: what it says, what it hears, what it keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from companion.events import Event, Role
+from companion.patterns import Pattern, PhaseStart
+from companion.replies import Option, QuestionType
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A reply as it arrived: typed or spoken."""
+
+    text: str
+    source: str = "key"  # "key" or "voice"
+    confident: bool = True
+
+
+@dataclass(frozen=True)
+class Listening:
+    """What the session is waiting for, so a recogniser can narrow what it listens for."""
+
+    qtype: QuestionType
+    options: tuple[Option, ...] = ()
+    timeout: float = 30.0
+
+
+class Output(Protocol):
+    def say(self, text: str, role: Role) -> None:
+        """Speak and/or show a line; returns when it has been said."""
+
+    def show(self, lines: list[str], title: str) -> None:
+        """Put something on screen to keep (resources, the closing words)."""
+
+    def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
+        """A breathing phase begins at session time `at`."""
+
+    def chime(self) -> None: ...
+
+    def countdown(self, seconds_left: float, total: float) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Input(Protocol):
+    def listen(self, listening: Listening) -> Heard | None:
+        """The next reply, or None when nothing came within the timeout."""
+
+    def close(self) -> None: ...
+
+
+class Recorder(Protocol):
+    def record(self, event: Event, t: float, at: datetime) -> None:
+        """Keep an event now; a crash after this call must not lose it."""
+
+
+class StopRequested(Exception):
+    """The person asked to stop (said 'stop' or typed q)."""

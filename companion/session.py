@@ -1,0 +1,377 @@
+"""The grounding session itself: pure flow over a script, a clock and three seams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from companion.channels import Heard, Input, Listening, Output, Recorder, StopRequested
+from companion.clock import Clock, sleep
+from companion.events import (
+    Answered,
+    Breathing,
+    Cue,
+    Ended,
+    Event,
+    Rated,
+    Role,
+    Spoken,
+    Statement,
+    Status,
+)
+from companion.patterns import schedule
+from companion.replies import (
+    NO,
+    UNSURE,
+    YES,
+    Answer,
+    Command,
+    Option,
+    QuestionType,
+    Said,
+    Value,
+    interpret,
+)
+from companion.script import (
+    Ask,
+    BreakTimer,
+    Breathe,
+    Closing,
+    Group,
+    Guide,
+    Pause,
+    Resources,
+    Safety,
+    Say,
+    Script,
+    Step,
+)
+from companion.timeparse import MAX_MINUTES, ReturnTime, format_clock, parse_time
+
+RETRIES = 2  # re-prompts before taking the safe default
+MAX_TURNS = 8  # replies of any kind to one question, so nothing can loop for ever
+SHORT_BREAK_MINUTES = 20
+
+
+class Interrupted(Exception):
+    """Ctrl-C or a termination signal, raised into the session."""
+
+
+@dataclass
+class Outcome:
+    status: Status
+    statement: str | None = None
+    return_at: datetime | None = None
+    ratings: list[int] = field(default_factory=list)
+
+
+class Session:
+    def __init__(
+        self, script: Script, out: Output, inp: Input, clock: Clock, recorder: Recorder
+    ) -> None:
+        self.script, self.out, self.inp, self.clock, self.recorder = (
+            script, out, inp, clock, recorder
+        )  # fmt: skip
+        self.values: dict[str, object] = {}
+        self.safe: bool | None = None  # None until the safety question has been answered
+        self.outcome = Outcome(Status.RUNNING)
+
+    # --- running -------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        try:
+            self._steps(self.script.steps)
+            self.outcome.status = Status.FINISHED
+        except StopRequested:
+            self.outcome.status = Status.STOPPED
+            self._goodbye("stopped")
+        except (KeyboardInterrupt, Interrupted):
+            self.outcome.status = Status.INTERRUPTED
+            self._goodbye("interrupted")
+        self._record(Ended(self.outcome.status))
+        return self.outcome
+
+    def _goodbye(self, message: str) -> None:
+        # A second Ctrl-C while saying goodbye must not stop the session being saved.
+        try:
+            self._say(self.script.message(message), Role.NOTE)
+        except (KeyboardInterrupt, Interrupted, StopRequested):
+            pass
+
+    def _steps(self, steps: tuple[Step, ...]) -> None:
+        for step in steps:
+            if step.is_reconnect and self.safe is not True:
+                continue  # never a "go back and talk" script for someone not known to be safe
+            if step.when is not None and not step.when.holds(self.values):
+                continue
+            self._step(step)
+
+    def _step(self, step: Step) -> None:
+        action = step.action
+        if isinstance(action, Say):
+            text = self._render(action.text)
+            if text is not None:
+                self._say(text, Role.LINE)
+                sleep(self.clock, action.pause)
+        elif isinstance(action, Safety):
+            self._safety(action)
+        elif isinstance(action, Ask):
+            self._question(action)
+        elif isinstance(action, Breathe):
+            self._breathe(action)
+        elif isinstance(action, Guide):
+            self._guide(action)
+        elif isinstance(action, Pause):
+            sleep(self.clock, action.seconds)
+        elif isinstance(action, Resources):
+            self._resources()
+        elif isinstance(action, Closing):
+            self._closing(action)
+        elif isinstance(action, BreakTimer):
+            self._break(action)
+        elif isinstance(action, Group):
+            self._group(action)
+
+    # --- saying and recording -----------------------------------------------------------
+
+    def _record(self, event: Event) -> None:
+        self.recorder.record(event, self.clock.monotonic(), self.clock.now())
+
+    def _say(self, text: str, role: Role) -> None:
+        self._record(Spoken(text, role))  # kept before it is said: nothing is lost
+        self.out.say(text, role)
+
+    def _render(self, text: str) -> str | None:
+        """Fill {placeholders}; a line whose values are not known yet is left out."""
+        try:
+            return text.format_map({k: _spoken(v) for k, v in self.values.items()})
+        except (KeyError, IndexError, ValueError):
+            return None
+
+    # --- questions ----------------------------------------------------------------------
+
+    def _listen(
+        self,
+        prompt: str,
+        qtype: QuestionType,
+        options: tuple[Option, ...] = (),
+        timeout: float = 30.0,
+        check: Callable[[Value], str | None] | None = None,
+    ) -> tuple[Value, Heard] | None:
+        """Ask until there is an answer; None means take the safe default."""
+        self._say(prompt, Role.PROMPT)
+        misses = 0
+        for _ in range(MAX_TURNS):
+            heard = self.inp.listen(Listening(qtype, options, timeout))
+            if heard is None:
+                misses += 1
+                if misses > RETRIES:
+                    return None
+                self._say(f"{self.script.message('nothing_heard')} {prompt}", Role.REPROMPT)
+                continue
+            reply = interpret(heard.text, qtype, options)
+            if isinstance(reply, Said) and self._command(reply.command, prompt, qtype):
+                continue
+            unsure_yes = (
+                isinstance(reply, Answer) and qtype is QuestionType.YES_NO
+                and reply.value == YES and not heard.confident
+            )  # fmt: skip
+            if not isinstance(reply, Answer) or unsure_yes:
+                misses += 1
+                if misses > RETRIES:
+                    return None
+                help_text = self.script.message(f"help_{qtype.value.replace('-', '_')}")
+                self._say(f"{self.script.message('unclear')} {help_text}", Role.REPROMPT)
+                continue
+            problem = check(reply.value) if check else None
+            if problem:
+                self._say(problem, Role.REPROMPT)
+                continue
+            return reply.value, heard
+        return None
+
+    def _command(self, command: Command, prompt: str, qtype: QuestionType) -> bool:
+        """Act on a command heard during a question; False when it is not one here."""
+        if command is Command.STOP:
+            raise StopRequested
+        if command is Command.AGAIN:
+            self._say(prompt, Role.REPROMPT)
+            return True
+        if command is Command.HELP:
+            help_text = self.script.message(f"help_{qtype.value.replace('-', '_')}")
+            self._say(f"{help_text} {self.script.message('help_commands')}", Role.REPROMPT)
+            return True
+        if command is Command.PAUSE:
+            self._say(self.script.message("paused"), Role.NOTE)
+            self.inp.listen(Listening(QuestionType.CONFIRM, timeout=600))
+            self._say(prompt, Role.REPROMPT)
+            return True
+        return False
+
+    def _answer(self, key: str, value: Value, heard: Heard | None) -> None:
+        raw, source = (heard.text, heard.source) if heard else ("", "default")
+        self._record(Answered(key, _stored(value, self.clock.now()), raw, source))
+        self.values[key] = value
+        if key == self.script.rating and isinstance(value, int) and heard is not None:
+            self._record(Rated(key, value))
+            self.outcome.ratings.append(value)
+            self.values.setdefault(f"{key}_before", value)
+            self.values[f"{key}_after"] = value
+
+    def _question(self, ask: Ask) -> None:
+        prompt = self._render(ask.text) or ask.text
+        check = self._check_time if ask.type is QuestionType.TIME else None
+        got = self._listen(prompt, ask.type, ask.options, ask.timeout, check)
+        if got is None:
+            self._say(self.script.message("defaulted"), Role.NOTE)
+            default = _default(ask)
+            if default is not None:
+                self._answer(ask.key, default, None)
+            return
+        value, heard = got
+        self._answer(ask.key, value, heard)
+        if isinstance(value, ReturnTime) and not value.is_now:
+            minutes = (value.resolve(self.clock.now()) - self.clock.now()).total_seconds() / 60
+            if minutes < SHORT_BREAK_MINUTES - 0.5:
+                self._say(self.script.message("time_short"), Role.NOTE)
+
+    def _check_time(self, value: Value) -> str | None:
+        if isinstance(value, ReturnTime) and (value.minutes or 0) > MAX_MINUTES:
+            return self.script.message("time_too_long")
+        return None
+
+    def _safety(self, safety: Safety) -> None:
+        got = self._listen(safety.text, QuestionType.YES_NO, timeout=safety.timeout)
+        if got is None:
+            self._answer(safety.key, UNSURE, None)
+        else:
+            self._answer(safety.key, got[0], got[1])
+        self.safe = self.values[safety.key] == YES
+        if not self.safe:
+            self._resources()
+
+    def _resources(self) -> None:
+        res = self.script.resources
+        self._say(res.intro, Role.RESOURCE)
+        self.out.show(list(res.shown), "Help, right now")
+        for line in res.lines:
+            self._say(line, Role.RESOURCE)
+
+    # --- breathing and guided exercises --------------------------------------------------
+
+    def _breathe(self, breathe: Breathe) -> None:
+        pattern = self.script.patterns[breathe.pattern]
+        cycles = breathe.cycles or pattern.cycles_for(breathe.seconds or pattern.cycle_seconds)
+        if breathe.intro:
+            self._say(breathe.intro, Role.LINE)
+            sleep(self.clock, 1.0)
+        self._record(Breathing(pattern.name, cycles, cycles * pattern.cycle_seconds))
+        t0 = self.clock.monotonic()
+        for start in schedule(pattern, cycles):
+            at = t0 + start.at
+            self.clock.sleep_until(at)
+            phase = start.phase
+            self._record(Cue(pattern.name, start.cycle, start.index, phase.kind.value, phase.cue,
+                             phase.seconds))  # fmt: skip
+            self.out.cue(start, pattern, at)
+        # Every run ends at the end of an exhale (or of the pattern's last phase).
+        self.clock.sleep_until(t0 + cycles * pattern.cycle_seconds)
+
+    def _guide(self, guide: Guide) -> None:
+        self._say(guide.text, Role.LINE)
+        for prompt in guide.prompts:
+            self._say(prompt, Role.PROMPT)
+            for _ in range(MAX_TURNS):
+                heard = self.inp.listen(Listening(QuestionType.CONFIRM, timeout=guide.wait))
+                if heard is None:
+                    break  # moving on by itself is fine here
+                reply = interpret(heard.text, QuestionType.CONFIRM)
+                if isinstance(reply, Said) and self._command(
+                    reply.command, prompt, QuestionType.CONFIRM
+                ):
+                    continue
+                break
+
+    def _group(self, group: Group) -> None:
+        if group.repeat is None:
+            self._steps(group.steps)
+            return
+        for round_ in range(group.max):
+            self.values[group.counter] = round_
+            if not group.repeat.holds(self.values):
+                return
+            self._steps(group.steps)
+        self.values[group.counter] = group.max
+
+    # --- closing and the break -----------------------------------------------------------
+
+    def _closing(self, closing: Closing) -> None:
+        text = self.script.closing
+        ret = self.values.get(text.return_key) if text else None
+        if text is None or not isinstance(ret, ReturnTime):
+            return
+        now = self.clock.now()
+        return_at = ret.resolve(now)
+        clock_text = format_clock(return_at)
+        self.values["return_clock"] = clock_text
+        template = text.now if ret.is_now else text.later
+        statement = template.format(return_clock=clock_text, question=text.question)
+        self.outcome.statement = statement
+        self.outcome.return_at = None if ret.is_now else return_at
+        self._record(Statement(statement, self.outcome.return_at))
+        self._say(closing.intro, Role.LINE)
+        sleep(self.clock, 0.5)
+        self.out.show([statement], "Your words")
+        self._say(statement, Role.STATEMENT)
+        sleep(self.clock, 1.0)
+
+    def _break(self, brk: BreakTimer) -> None:
+        return_at = self.outcome.return_at
+        if return_at is None or self.outcome.statement is None:
+            return
+        got = self._listen(brk.offer, QuestionType.YES_NO, timeout=30)
+        stay = got is not None and got[0] == YES
+        self._answer("stay", got[0] if got else NO, got[1] if got else None)
+        if not stay:
+            return
+        self._say(self.script.message("break_start"), Role.NOTE)
+        total = (return_at - self.clock.now()).total_seconds()
+        end = self.clock.monotonic() + total
+        checkin = brk.checkin_minutes * 60
+        next_checkin = self.clock.monotonic() + checkin if checkin else float("inf")
+        while (left := end - self.clock.monotonic()) > 0:
+            self.out.countdown(left, total)
+            if self.clock.monotonic() >= next_checkin and left > 60:
+                minutes_left = round(left / 60)
+                self._say(self.script.message("break_checkin", minutes_left=minutes_left),
+                          Role.NOTE)  # fmt: skip
+                next_checkin += checkin
+            self.clock.sleep_until(min(end, self.clock.monotonic() + 1.0))
+        self.out.countdown(0, total)
+        self.out.chime()
+        self._say(self.script.message("break_end"), Role.NOTE)
+        self._say(self.outcome.statement, Role.STATEMENT)
+
+
+def _default(ask: Ask) -> Value | None:
+    """The safe value when no clear answer came: the script's, read as its question reads it."""
+    if ask.default is None:
+        return UNSURE if ask.type is QuestionType.YES_NO else None
+    if ask.type is QuestionType.TIME:
+        return parse_time(str(ask.default))
+    reply = interpret(str(ask.default), ask.type, ask.options)
+    return reply.value if isinstance(reply, Answer) else None
+
+
+def _spoken(value: object) -> object:
+    return value.canonical() if isinstance(value, ReturnTime) else value
+
+
+def _stored(value: Value, now: datetime) -> str:
+    if isinstance(value, ReturnTime):
+        return value.resolve(now).isoformat(timespec="minutes")
+    return str(value)
+
+
+__all__ = ["NO", "UNSURE", "YES", "Interrupted", "Outcome", "Session"]
