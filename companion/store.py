@@ -1,0 +1,319 @@
+"""Session history in SQLite: every event written as it happens, migrations versioned."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from companion.events import (
+    Answered,
+    Ended,
+    Event,
+    Rated,
+    Statement,
+    Status,
+    from_data,
+    kind_of,
+    to_data,
+)
+
+# Each migration runs once, in order; PRAGMA user_version holds how many have run.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "create sessions and events",
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            script TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL,
+            pid INTEGER,
+            distress_before INTEGER,
+            distress_after INTEGER,
+            statement TEXT,
+            return_at TEXT
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            t REAL NOT NULL,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX events_by_session ON events(session_id, id);
+        """,
+    ),
+)
+
+
+class StoreError(Exception):
+    """The history could not be read or written; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    script: str
+    mode: str
+    status: Status
+    distress_before: int | None
+    distress_after: int | None
+    statement: str | None
+    return_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    t: float
+    at: datetime
+    event: Event
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            new = not path.exists()
+            self.db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
+            if new:
+                path.chmod(0o600)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open the history at {path}: {e}") from e
+
+    def _migrate(self) -> None:
+        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        for number, (_name, sql) in enumerate(MIGRATIONS[version:], start=version + 1):
+            # executescript commits what is pending, so the transaction lives inside it.
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {number}; COMMIT;"
+                )
+            except sqlite3.Error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- writing ------------------------------------------------------------------------
+
+    def start(self, script: str, mode: str, at: datetime) -> int:
+        cur = self.db.execute(
+            "INSERT INTO sessions (started_at, script, mode, status, pid) VALUES (?, ?, ?, ?, ?)",
+            (at.isoformat(), script, mode, Status.RUNNING.value, os.getpid()),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def add(self, session_id: int, event: Event, t: float, at: datetime) -> None:
+        """One event, committed at once (autocommit), with the session's summary kept current."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO events (session_id, t, at, kind, data) VALUES (?, ?, ?, ?, ?)",
+                (session_id, t, at.isoformat(), kind_of(event), json.dumps(to_data(event))),
+            )
+            if isinstance(event, Rated):
+                self.db.execute(
+                    "UPDATE sessions SET distress_before = COALESCE(distress_before, ?),"
+                    " distress_after = ? WHERE id = ?",
+                    (event.value, event.value, session_id),
+                )
+            elif isinstance(event, Statement):
+                self.db.execute(
+                    "UPDATE sessions SET statement = ?, return_at = ? WHERE id = ?",
+                    (event.text, event.return_at.isoformat() if event.return_at else None,
+                     session_id),
+                )  # fmt: skip
+            elif isinstance(event, Ended):
+                self.db.execute(
+                    "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
+                    (event.status.value, at.isoformat(), session_id),
+                )
+
+    def mark_abandoned(self) -> int:
+        """Sessions left 'running' by a process that is gone were cut short by a crash."""
+        rows = self.db.execute(
+            "SELECT id, pid FROM sessions WHERE status = ?", (Status.RUNNING.value,)
+        ).fetchall()
+        marked = 0
+        for session_id, pid in rows:
+            if pid is not None and _alive(pid) and pid != os.getpid():
+                continue
+            last = self.db.execute(
+                "SELECT MAX(at) FROM events WHERE session_id = ?", (session_id,)
+            ).fetchone()[0]
+            self.db.execute(
+                "UPDATE sessions SET status = ?, ended_at = COALESCE(?, started_at) WHERE id = ?",
+                (Status.CRASHED.value, last, session_id),
+            )
+            marked += 1
+        return marked
+
+    # --- reading ------------------------------------------------------------------------
+
+    _COLUMNS = ("id, started_at, ended_at, script, mode, status, distress_before, "
+                "distress_after, statement, return_at")  # fmt: skip
+
+    def _row(self, r: tuple[object, ...]) -> SessionRow:
+        return SessionRow(
+            id=int(r[0]),  # type: ignore[call-overload]
+            started_at=datetime.fromisoformat(str(r[1])),
+            ended_at=_dt(r[2]),  # type: ignore[arg-type]
+            script=str(r[3]),
+            mode=str(r[4]),
+            status=Status(r[5]),
+            distress_before=r[6],  # type: ignore[arg-type]
+            distress_after=r[7],  # type: ignore[arg-type]
+            statement=r[8],  # type: ignore[arg-type]
+            return_at=_dt(r[9]),  # type: ignore[arg-type]
+        )
+
+    def sessions(self, limit: int = 50) -> list[SessionRow]:
+        rows = self.db.execute(
+            f"SELECT {self._COLUMNS} FROM sessions ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [self._row(r) for r in rows]
+
+    def session(self, ref: str) -> SessionRow | None:
+        """'last' (the latest with closing words, else the latest), or an id."""
+        if ref == "last":
+            row = (
+                self.db.execute(
+                    f"SELECT {self._COLUMNS} FROM sessions WHERE statement IS NOT NULL"
+                    " ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+                or self.db.execute(
+                    f"SELECT {self._COLUMNS} FROM sessions ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+            )
+        else:
+            try:
+                session_id = int(ref)
+            except ValueError:
+                return None
+            row = self.db.execute(
+                f"SELECT {self._COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        return self._row(row) if row else None
+
+    def events(self, session_id: int) -> Iterator[StoredEvent]:
+        for t, at, kind, data in self.db.execute(
+            "SELECT t, at, kind, data FROM events WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        ):
+            yield StoredEvent(
+                float(t), datetime.fromisoformat(at), from_data(kind, json.loads(data))
+            )
+
+    def answers(self, session_id: int) -> dict[str, str]:
+        return {
+            e.event.key: e.event.value
+            for e in self.events(session_id)
+            if isinstance(e.event, Answered)
+        }
+
+    def forget(self, session_id: int | None) -> list[int]:
+        """Delete one session (or all when None); returns the ids deleted."""
+        with self.db:
+            if session_id is None:
+                ids = [r[0] for r in self.db.execute("SELECT id FROM sessions")]
+            else:
+                ids = [r[0] for r in self.db.execute(
+                    "SELECT id FROM sessions WHERE id = ?", (session_id,))]  # fmt: skip
+            self.db.executemany("DELETE FROM sessions WHERE id = ?", [(i,) for i in ids])
+        self.db.execute("VACUUM")
+        return ids
+
+
+HISTORY_FILE = "history.db"
+
+
+@dataclass
+class Opened:
+    store: Store | None
+    notice: str | None = None  # what the person should know about their history
+
+
+def open_history(directory: Path) -> Opened:
+    """Open the history, setting a corrupt file aside (never deleting it) for a fresh one."""
+    path = directory / HISTORY_FILE
+    try:
+        store = Store(path)
+        store.mark_abandoned()
+        return Opened(store)
+    except (StoreError, sqlite3.Error) as e:
+        cause = e.__cause__ if isinstance(e, StoreError) else e
+        if not _is_corrupt(cause):
+            return Opened(None, f"Your history could not be opened ({cause}); "
+                                f"this session will not be saved to {path}.")  # fmt: skip
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{HISTORY_FILE}.corrupt-{stamp}")
+    try:
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = path.with_name(HISTORY_FILE + suffix)
+            if extra.exists():
+                extra.rename(aside.with_name(aside.name + suffix))
+        store = Store(path)
+    except (OSError, StoreError) as e:
+        return Opened(None, f"Your history at {path} is damaged and could not be set aside "
+                            f"({e}); this session will not be saved.")  # fmt: skip
+    return Opened(store, f"Your history file was damaged. It was kept as {aside}, "
+                         "and a new one was started.")  # fmt: skip
+
+
+def _is_corrupt(error: BaseException | None) -> bool:
+    return isinstance(error, sqlite3.DatabaseError) and (
+        "not a database" in str(error) or "malformed" in str(error)
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SessionRecorder:
+    """Records one session's events into the store; never lets a write error stop the session."""
+
+    def __init__(self, store: Store | None, session_id: int | None) -> None:
+        self.store, self.session_id = store, session_id
+        self.failed: str | None = None
+        self.kept: list[tuple[Event, float, datetime]] = []  # what could not be written
+
+    def record(self, event: Event, t: float, at: datetime) -> None:
+        if self.store is None or self.session_id is None or self.failed:
+            self.kept.append((event, t, at))
+            return
+        try:
+            self.store.add(self.session_id, event, t, at)
+        except sqlite3.Error as e:
+            self.failed = str(e)
+            self.kept.append((event, t, at))
