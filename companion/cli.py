@@ -1,0 +1,167 @@
+"""The `companion` command. Heavy modules are imported inside commands so it starts fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from companion import __version__
+
+app = typer.Typer(
+    help="A calm companion for when you are flooded: breathe, settle, plan a calm way back.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+scripts_app = typer.Typer(help="List, show and check session scripts.", no_args_is_help=True)
+app.add_typer(scripts_app, name="scripts")
+
+SpeedOption = Annotated[
+    float,
+    typer.Option("--speed", min=0.01, max=10000, help="Run waits and breathing N times faster."),
+]
+TextOption = Annotated[bool, typer.Option("--text", help="Print and type instead of speaking.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"companion {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Run `companion ground` when you feel flooded."""
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _load(script: str) -> object:
+    from companion.script import ScriptError, find_script, load_script
+
+    try:
+        return load_script(find_script(script))
+    except ScriptError as e:
+        raise _fail(f"companion: this script cannot be used.\n  {e}", 2) from None
+
+
+@app.command()
+def ground(
+    script: Annotated[
+        str, typer.Option("--script", "-s", help="A bundled script's name, or a TOML file.")
+    ] = "ground",
+    text: TextOption = False,
+    speed: SpeedOption = 1.0,
+) -> None:
+    """Start a grounding session: safety, breathing, settling, and a calm way back."""
+    from companion.runner import Settings, run_session
+    from companion.script import Script
+
+    loaded = _load(script)
+    assert isinstance(loaded, Script)
+    code = run_session(loaded, Settings(text=text, speed=speed))
+    raise typer.Exit(code)
+
+
+@app.command()
+def replay(
+    session: Annotated[str, typer.Argument(help="'last' or a session number.")] = "last",
+    full: Annotated[
+        bool, typer.Option("--full", help="Replay every line, as it was paced.")
+    ] = False,
+    text: TextOption = False,
+    speed: SpeedOption = 1.0,
+) -> None:
+    """Say a session's closing words again (or, with --full, the whole session)."""
+    from companion.replay import replay_session
+
+    raise typer.Exit(replay_session(session, full=full, text=text, speed=speed))
+
+
+@app.command()
+def history(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many sessions.")] = 20,
+) -> None:
+    """List past sessions: date, script, distress before -> after, return time."""
+    from companion.replay import show_history
+
+    raise typer.Exit(show_history(limit))
+
+
+@scripts_app.command("list")
+def scripts_list() -> None:
+    """List the bundled session scripts."""
+    from companion.script import ScriptError, bundled_scripts, load_script
+
+    for path in bundled_scripts():
+        try:
+            s = load_script(path)
+            typer.echo(f"{path.stem:<12} {s.summary or s.title}")
+        except ScriptError as e:
+            typer.echo(f"{path.stem:<12} (cannot be used: {e.problem})")
+
+
+@scripts_app.command("show")
+def scripts_show(name: Annotated[str, typer.Argument(help="A script's name or file.")]) -> None:
+    """Print a script's file."""
+    from companion.script import find_script
+
+    path = find_script(name)
+    try:
+        typer.echo(path.read_text(encoding="utf-8"), nl=False)
+    except (OSError, UnicodeDecodeError) as e:
+        raise _fail(f"companion: no script {name!r} ({getattr(e, 'strerror', None) or e}). "
+                    "See `companion scripts list`.", 2) from None  # fmt: skip
+
+
+@scripts_app.command("check")
+def scripts_check(
+    files: Annotated[list[Path], typer.Argument(help="Script files to check.")],
+) -> None:
+    """Check scripts; exits 2 and says what is wrong when one cannot be used."""
+    from companion.script import ScriptError, load_script
+
+    bad = 0
+    for path in files:
+        try:
+            s = load_script(path)
+            typer.echo(f"{path}: ok ({s.title}, {len(s.steps)} steps)")
+        except ScriptError as e:
+            typer.echo(f"{e}", err=True)
+            bad += 1
+    raise typer.Exit(2 if bad else 0)
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the person; it goes to the log."""
+    from companion import logs
+
+    try:
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
+        typer.echo("\n  Okay. Stopping here.", err=True)
+        code = 130
+    except typer.Exit as e:
+        code = e.exit_code
+    except Exception as e:
+        if hasattr(e, "show") and hasattr(e, "exit_code"):  # a usage error: wrong arguments
+            e.show()
+            code = e.exit_code
+        else:
+            where = logs.setup()
+            logs.log.exception("unexpected error")
+            detail = f" The details are in {where}." if where else ""
+            typer.echo(f"  Something went wrong, and it is not your fault.{detail}", err=True)
+            code = 1
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,101 @@
+"""Looking back: the history list, and replaying a session's words."""
+
+from __future__ import annotations
+
+import typer
+
+from companion import paths
+from companion.channels import Output
+from companion.clock import SystemClock
+from companion.events import Answered, Cue, Role, Spoken
+from companion.store import SessionRow, open_history
+from companion.timeparse import format_clock
+
+
+def _open() -> tuple[object, int]:
+    opened = open_history(paths.data_dir())
+    if opened.notice:
+        typer.echo(f"  ({opened.notice})", err=True)
+    return opened.store, 0 if opened.store else 1
+
+
+def _status(row: SessionRow) -> str:
+    return "finished" if not row.status.cut_short else f"cut short ({row.status.value})"
+
+
+def show_history(limit: int) -> int:
+    from companion.store import Store
+
+    store, code = _open()
+    if not isinstance(store, Store):
+        return code
+    rows = store.sessions(limit)
+    if not rows:
+        typer.echo("No sessions yet. Start one with: companion ground")
+        return 0
+    for row in rows:
+        before = "-" if row.distress_before is None else str(row.distress_before)
+        after = "-" if row.distress_after is None else str(row.distress_after)
+        back = f"back {format_clock(row.return_at)}" if row.return_at else (
+            "went back" if row.statement else ""
+        )  # fmt: skip
+        when = row.started_at.strftime("%a %d %b %Y %H:%M")
+        typer.echo(
+            f"#{row.id:<4} {when}  {row.script:<10} distress {before:>2} -> {after:<2}"
+            f"  {back:<16} {_status(row)}"
+        )
+    store.close()
+    return 0
+
+
+def replay_session(ref: str, *, full: bool, text: bool, speed: float) -> int:
+    from companion.runner import Settings, channels, notice
+    from companion.store import Store
+
+    store, code = _open()
+    if not isinstance(store, Store):
+        return code
+    row = store.session(ref)
+    if row is None:
+        typer.echo(f"No session {ref!r}. See `companion history`.", err=True)
+        return 1
+    if not full and row.statement is None:
+        typer.echo(f"Session #{row.id} has no closing words. Use --full to replay all of it.")
+        return 1
+    clock = SystemClock(speed)
+    out, _inp, _mode = channels(Settings(text=text, speed=speed), clock)
+    try:
+        if full:
+            _full(store, row, out, clock)
+        else:
+            assert row.statement is not None
+            out.show([row.statement], f"Your words, from session #{row.id}")
+            out.say(row.statement, Role.STATEMENT)
+    except KeyboardInterrupt:
+        notice("Stopped the replay.")
+        return 130
+    finally:
+        out.close()
+        store.close()
+    return 0
+
+
+def _full(store: object, row: SessionRow, out: Output, clock: SystemClock) -> None:
+    from companion.patterns import Pattern, Phase, PhaseKind, PhaseStart
+    from companion.store import Store
+
+    assert isinstance(store, Store)
+    events = list(store.events(row.id))
+    t0 = events[0].t if events else 0.0
+    for stored in events:
+        clock.sleep_until(stored.t - t0)
+        event = stored.event
+        if isinstance(event, Spoken):
+            out.say(event.text, event.role)
+        elif isinstance(event, Cue):
+            phase = Phase(PhaseKind(event.phase), event.seconds, event.text)
+            at = clock.monotonic()
+            pattern = Pattern(event.pattern, event.pattern, (phase,))
+            out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
+        elif isinstance(event, Answered):
+            out.say(f"> {event.raw or event.value}", Role.NOTE)

@@ -1,0 +1,102 @@
+"""Putting a session together: script, channels, clock and history, with a calm way out."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+
+from companion import paths
+from companion.channels import Input, Output
+from companion.clock import SystemClock
+from companion.console import ConsoleIn, TextOut
+from companion.events import Status
+from companion.script import Script
+from companion.session import Interrupted, Outcome, Session
+from companion.store import SessionRecorder, open_history
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+@dataclass(frozen=True)
+class Settings:
+    text: bool = False
+    speed: float = 1.0
+
+
+def notice(text: str) -> None:
+    """Something the person should know that is not part of the session."""
+    try:
+        print(f"  ({text})", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end a session as calmly as Ctrl-C does."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signal.Signals(signum).name)
+
+    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    previous = {name: signal.signal(getattr(signal, name), handler) for name in wanted}
+    try:
+        yield
+    finally:
+        for name, old in previous.items():
+            signal.signal(getattr(signal, name), old)
+
+
+def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str]:
+    """Voice where it can be had, text otherwise; typed replies always work."""
+    inp: Input = ConsoleIn(settings.speed)
+    if not settings.text:
+        from companion.voice_out import open_voice
+
+        voice = open_voice(clock)
+        if voice.output is not None:
+            return voice.output, inp, "voice"
+        notice(f"{voice.problem} Continuing in text mode.")
+    return TextOut(clock), inp, "text"
+
+
+def run_session(script: Script, settings: Settings) -> int:
+    clock = SystemClock(settings.speed)
+    with signals_interrupt():
+        try:
+            out, inp, mode = channels(settings, clock)
+        except (KeyboardInterrupt, Interrupted):
+            return EXIT_INTERRUPTED
+        opened = open_history(paths.data_dir())
+        if opened.notice:
+            notice(opened.notice)
+        session_id = opened.store.start(script.name, mode, clock.now()) if opened.store else None
+        recorder = SessionRecorder(opened.store, session_id)
+        try:
+            outcome = Session(script, out, inp, clock, recorder).run()
+        finally:
+            out.close()
+            inp.close()
+            if opened.store:
+                opened.store.close()
+    _report_history(recorder, opened.store is not None)
+    return EXIT_INTERRUPTED if outcome.status is Status.INTERRUPTED else EXIT_OK
+
+
+def _report_history(recorder: SessionRecorder, had_store: bool) -> None:
+    if recorder.failed:
+        notice(f"Part of this session could not be saved to your history ({recorder.failed}).")
+    if recorder.kept and (recorder.failed or not had_store):
+        # Nothing said is lost: what could not be written goes to the screen and the log.
+        from companion.logs import keep_unsaved
+
+        where = keep_unsaved(recorder.kept)
+        if where:
+            notice(f"What was said is kept in {where}.")
+
+
+__all__ = ["EXIT_INTERRUPTED", "Outcome", "Settings", "run_session"]

@@ -1,0 +1,97 @@
+"""The command line, through Typer's CliRunner."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from companion import __version__
+from companion.cli import app
+
+runner = CliRunner()
+SAFE = "yes\n8\n4\nno\nin twenty minutes\nno\n"
+
+
+def test_help_lists_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ground", "replay", "history", "scripts"):
+        assert re.search(rf"\b{command}\b", result.output)
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_a_whole_session_typed_then_replayed_and_listed() -> None:
+    result = runner.invoke(app, ["ground", "--text", "--speed", "1000"], input=SAFE)
+    assert result.exit_code == 0, result.output
+    match = re.search(r"I'll be back at (\d{1,2}:\d{2} [ap]m)", result.output)
+    assert match, result.output
+
+    replayed = runner.invoke(app, ["replay", "last", "--text"])
+    assert replayed.exit_code == 0
+    assert f"I'll be back at {match.group(1)}" in replayed.output
+
+    listed = runner.invoke(app, ["history"])
+    assert listed.exit_code == 0
+    assert re.search(rf"#1 .* ground .* distress +8 -> 4 +back {match.group(1)} .*finished",
+                     listed.output), listed.output  # fmt: skip
+
+
+def test_replay_full_goes_through_every_line_and_answer() -> None:
+    runner.invoke(app, ["ground", "--text", "--speed", "1000"], input=SAFE)
+    result = runner.invoke(app, ["replay", "1", "--full", "--text", "--speed", "1000"])
+    assert result.exit_code == 0
+    assert "are you safe right now?" in result.output
+    assert "> in twenty minutes" in result.output
+    assert "out, slowly" in result.output
+
+
+def test_history_is_empty_at_first() -> None:
+    result = runner.invoke(app, ["history"])
+    assert result.exit_code == 0 and "No sessions yet" in result.output
+
+
+def test_replay_with_nothing_to_replay_says_so() -> None:
+    result = runner.invoke(app, ["replay", "42", "--text"])
+    assert result.exit_code == 1 and "No session '42'" in result.output
+
+
+def test_scripts_list_show_and_check() -> None:
+    listed = runner.invoke(app, ["scripts", "list"])
+    assert listed.exit_code == 0 and listed.output.startswith("ground")
+    shown = runner.invoke(app, ["scripts", "show", "ground"])
+    assert shown.exit_code == 0 and "[[steps]]" in shown.output
+    root = Path(__file__).resolve().parent.parent
+    checked = runner.invoke(app, ["scripts", "check", str(root / "scripts" / "ground.toml")])
+    assert checked.exit_code == 0 and "ok" in checked.output
+
+
+def test_checking_a_broken_script_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[steps]]\nask = 'Safe?'\ntype = 'yesno'\nkey = 'safe'\n")
+    result = runner.invoke(app, ["scripts", "check", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}: step 1 (ask): field 'type': must be one of" in result.output
+
+
+def test_grounding_with_a_broken_script_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[steps]\n")
+    result = runner.invoke(app, ["ground", "--text", "--script", str(bad)])
+    assert result.exit_code == 2 and "not valid TOML" in result.output
+
+
+def test_an_unknown_script_name_is_named() -> None:
+    result = runner.invoke(app, ["scripts", "show", "nosuch"])
+    assert result.exit_code == 2 and "no script 'nosuch'" in result.output
+
+
+def test_stop_ends_the_session_and_history_shows_it_cut_short() -> None:
+    result = runner.invoke(app, ["ground", "--text", "--speed", "1000"], input="yes\n7\nq\n")
+    assert result.exit_code == 0 and "We'll stop here" in result.output
+    assert "cut short (stopped)" in runner.invoke(app, ["history"]).output
