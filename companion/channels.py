@@ -36,8 +36,14 @@ class Output(Protocol):
     def show(self, lines: list[str], title: str) -> None:
         """Put something on screen to keep (resources, the closing words)."""
 
+    def prepare(self, texts: list[str]) -> None:
+        """Lines that will be said soon: a voice renders them ahead of time."""
+
+    def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
+        """A breathing run will start at session time t0: sound can be placed ahead."""
+
     def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
-        """A breathing phase begins at session time `at`."""
+        """A breathing phase begins now, at session time `at`."""
 
     def chime(self) -> None: ...
 

@@ -147,6 +147,7 @@ def main() -> None:
     """Entry point: no traceback ever reaches the person; it goes to the log."""
     from companion import logs
 
+    where = logs.setup()
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
@@ -159,7 +160,6 @@ def main() -> None:
             e.show()
             code = e.exit_code
         else:
-            where = logs.setup()
             logs.log.exception("unexpected error")
             detail = f" The details are in {where}." if where else ""
             typer.echo(f"  Something went wrong, and it is not your fault.{detail}", err=True)

@@ -70,6 +70,12 @@ class TextOut:
         self._print("  └" + "─" * (width + 0) + "┘")
         self._print()
 
+    def prepare(self, texts: list[str]) -> None:
+        pass
+
+    def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
+        pass
+
     def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
         mark = _PHASE_MARK.get(start.phase.kind.value, "")
         seconds = f"{start.phase.seconds:g}s"

@@ -24,10 +24,12 @@ def setup() -> Path | None:
         path.chmod(0o600)
     except OSError:
         log.addHandler(logging.NullHandler())
+        log.propagate = False
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    log.propagate = False  # never onto the screen
     return path
 
 

@@ -57,7 +57,7 @@ def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str
     if not settings.text:
         from companion.voice_out import open_voice
 
-        voice = open_voice(clock)
+        voice = open_voice(clock, settings.speed)
         if voice.output is not None:
             return voice.output, inp, "voice"
         notice(f"{voice.problem} Continuing in text mode.")

@@ -547,6 +547,18 @@ def _step_texts(action: Action) -> list[str]:
     return []
 
 
+def script_texts(script: Script) -> list[str]:
+    """Every fixed line a session may say, in order: what a voice can render ahead."""
+    texts: list[str] = []
+    for step in _walk(script.steps):
+        texts.extend(t for t in _step_texts(step.action) if "{" not in t)
+    for pattern in script.patterns.values():
+        texts.extend(p.cue for p in pattern.phases)
+    texts.extend(script.resources.lines)
+    texts.extend(m for m in script.messages.values() if "{" not in m)
+    return list(dict.fromkeys(texts))
+
+
 def parse_script(path: Path, raw: Mapping[str, Any]) -> Script:
     f = _Fields(path, "", raw)
     steps_raw = f.get("steps", list)

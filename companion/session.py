@@ -46,12 +46,14 @@ from companion.script import (
     Say,
     Script,
     Step,
+    script_texts,
 )
 from companion.timeparse import MAX_MINUTES, ReturnTime, format_clock, parse_time
 
 RETRIES = 2  # re-prompts before taking the safe default
 MAX_TURNS = 8  # replies of any kind to one question, so nothing can loop for ever
 SHORT_BREAK_MINUTES = 20
+BREATH_LEAD = 0.5  # session seconds between placing a breathing run's sound and its start
 
 
 class Interrupted(Exception):
@@ -81,6 +83,7 @@ class Session:
 
     def run(self) -> Outcome:
         try:
+            self.out.prepare(script_texts(self.script))
             self._steps(self.script.steps)
             self.outcome.status = Status.FINISHED
         except StopRequested:
@@ -267,8 +270,10 @@ class Session:
             self._say(breathe.intro, Role.LINE)
             sleep(self.clock, 1.0)
         self._record(Breathing(pattern.name, cycles, cycles * pattern.cycle_seconds))
-        t0 = self.clock.monotonic()
-        for start in schedule(pattern, cycles):
+        starts = schedule(pattern, cycles)
+        t0 = self.clock.monotonic() + BREATH_LEAD
+        self.out.begin_breathing(pattern, starts, t0)
+        for start in starts:
             at = t0 + start.at
             self.clock.sleep_until(at)
             phase = start.phase

@@ -1,18 +1,117 @@
-"""Voice output (filled in below)."""
+"""Voice mode output: every line on screen and spoken; cues and chimes on the same stream."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from companion import paths
+from companion.audio_out import AudioError, AudioOut
 from companion.channels import Output
-from companion.clock import Clock
+from companion.clock import Clock, sleep
+from companion.console import TextOut
+from companion.events import Role
+from companion.logs import log
+from companion.patterns import Pattern, PhaseStart
+from companion.sounds import load_asset
+from companion.speech import SpeechError, Synth, VoiceSettings
+
+CUE_WORD_DELAY = 0.12  # the word follows its tone closely, so the tone marks the boundary
+GAP_BEFORE_SPEECH = 0.15  # a breath of silence between lines
 
 
 @dataclass
 class VoiceResult:
-    output: Output | None
+    output: VoiceOut | None
     problem: str = ""
 
 
-def open_voice(clock: Clock) -> VoiceResult:
-    return VoiceResult(None, "Voice is not available.")
+class VoiceOut:
+    def __init__(self, audio: AudioOut, synth: Synth, clock: Clock, speed: float = 1.0) -> None:
+        self.audio, self.synth, self.clock, self.speed = audio, synth, clock, speed
+        self.screen = TextOut(clock, pace=False)
+        self.tones = {kind: load_asset(f"{kind}.wav") for kind in ("inhale", "hold", "exhale")}
+        self.chime_sound = load_asset("chime.wav")
+        self.failed: str | None = None
+
+    def _fall_back(self, why: str) -> None:
+        """Say once that sound stopped, and go on in text mode: nothing is lost."""
+        if self.failed is None:
+            self.failed = why
+            log.warning("sound output failed: %s", why)
+            self.screen.say(f"({why} Continuing in text mode.)", Role.NOTE)
+            self.screen.pace = True
+
+    def prepare(self, texts: list[str]) -> None:
+        for text in texts:
+            self.synth.request(text)
+
+    def say(self, text: str, role: Role) -> None:
+        self.screen.say(text, role)
+        if self.failed:
+            return
+        try:
+            samples = self.synth.render(text)
+        except (SpeechError, OSError) as e:
+            log.warning("could not speak a line: %s", e)
+            sleep(self.clock, min(6.0, 0.8 + 0.22 * len(text.split())))  # read it instead
+            return
+        gap = round(GAP_BEFORE_SPEECH * self.audio.rate)
+        playing = self.audio.play(samples, self.audio.mixer.busy_until() + gap)
+        if not self.audio.wait(playing, len(samples) / self.audio.rate + 3.0):
+            self._fall_back("The sound output stopped working.")
+
+    def show(self, lines: list[str], title: str) -> None:
+        self.screen.show(lines, title)
+
+    def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
+        """Place every cue of the run on the stream's sample clock, from one anchor."""
+        if self.failed:
+            return
+        lead = max(0.0, t0 - self.clock.monotonic()) / self.speed
+        first = self.audio.frame_heard_now() + round((lead + self.audio.latency) * self.audio.rate)
+        first = max(first, self.audio.mixer.frame)
+        for start in starts:
+            at = first + round(start.at / self.speed * self.audio.rate)
+            self.audio.play(self.tones[start.phase.kind.value], at)
+            try:
+                word = self.synth.render(start.phase.cue)
+            except (SpeechError, OSError):
+                continue
+            self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))
+
+    def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
+        self.screen.cue(start, pattern, at)
+        if not self.failed and not self.audio.alive():
+            self._fall_back("The sound output stopped working.")
+
+    def chime(self) -> None:
+        self.screen.chime()
+        if not self.failed:
+            playing = self.audio.play(self.chime_sound)
+            self.audio.wait(playing, 5.0)
+
+    def countdown(self, seconds_left: float, total: float) -> None:
+        self.screen.countdown(seconds_left, total)
+
+    def close(self) -> None:
+        self.screen.close()
+        self.audio.close()
+        self.synth.close()
+
+
+def open_voice(
+    clock: Clock, speed: float = 1.0, settings: VoiceSettings | None = None
+) -> VoiceResult:
+    """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
+    try:
+        synth = Synth(paths.cache_dir() / "speech", settings or VoiceSettings())
+    except SpeechError as e:
+        return VoiceResult(None, f"{e} (on Debian/Ubuntu: sudo apt-get install espeak-ng)")
+    try:
+        audio = AudioOut()
+    except AudioError as e:
+        synth.close()
+        return VoiceResult(None, str(e))
+    output: Output = VoiceOut(audio, synth, clock, speed)
+    assert isinstance(output, VoiceOut)
+    return VoiceResult(output)

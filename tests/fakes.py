@@ -27,6 +27,16 @@ class FakeOut:
     def show(self, lines: list[str], title: str) -> None:
         self.shown.append((title, lines))
 
+    prepared: list[str] = field(default_factory=list)
+    planned: list[tuple[float, int]] = field(default_factory=list)  # (t0, number of cues)
+
+    def prepare(self, texts: list[str]) -> None:
+        self.prepared.extend(texts)
+
+    def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
+        assert t0 >= self.clock.t, "sound must be placed ahead of the run"
+        self.planned.append((t0, len(starts)))
+
     def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
         assert self.clock.t == at, "a cue must start exactly at its phase boundary"
         self.cues.append((at, start.phase.kind.value, start.phase.seconds))

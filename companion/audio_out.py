@@ -1,0 +1,97 @@
+"""The one output stream of a session (sounddevice), opened once; everything plays through it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from companion.mixer import Mixer, Playing
+from companion.sounds import RATE, Samples
+
+
+class AudioError(Exception):
+    """No sound output, with what is missing and how to fix it."""
+
+
+def import_sounddevice() -> Any:
+    try:
+        import sounddevice
+    except OSError:
+        raise AudioError(
+            "The sound library PortAudio is missing "
+            "(on Debian/Ubuntu: sudo apt-get install libportaudio2)."
+        ) from None
+    except ImportError:
+        raise AudioError("The sounddevice package is not installed.") from None
+    return sounddevice
+
+
+class AudioOut:
+    def __init__(self, rate: int = RATE, device: int | str | None = None) -> None:
+        sd = import_sounddevice()
+        self.rate = rate
+        self.mixer = Mixer(rate)
+        self.underruns = 0
+        self._anchor: tuple[int, float] | None = None  # (frame, stream time it is heard)
+        self._last_callback = time.monotonic()
+        self._started = threading.Event()
+        try:
+            sd.query_devices(device, kind="output")
+            self.stream = sd.OutputStream(
+                samplerate=rate, channels=1, dtype="float32", device=device,
+                callback=self._callback, latency="low",
+            )  # fmt: skip
+            self.stream.start()
+        except Exception as e:  # PortAudioError, ValueError: no usable device
+            raise AudioError(f"No sound output device could be opened ({e}).") from None
+        if not self._started.wait(3.0):
+            self.close()
+            raise AudioError("The sound output device did not start.")
+
+    def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        if status.output_underflow:
+            self.underruns += 1
+        first = self.mixer.frame
+        outdata[:, 0] = self.mixer.render(frames)
+        dac = time_info.outputBufferDacTime or (self.stream.time + self.stream.latency)
+        self._anchor = (first, dac)
+        self._last_callback = time.monotonic()
+        self._started.set()
+
+    @property
+    def latency(self) -> float:
+        return float(self.stream.latency)
+
+    def frame_heard_now(self) -> int:
+        """The frame reaching the speaker at this moment, on the stream's own clock."""
+        anchor = self._anchor
+        if anchor is None:
+            return self.mixer.frame
+        frame, dac = anchor
+        return frame + round((float(self.stream.time) - dac) * self.rate)
+
+    def play(self, samples: Samples, start: int | None = None) -> Playing:
+        return self.mixer.add(samples, start)
+
+    def alive(self) -> bool:
+        """The device is still asking for audio (a vanished device stops calling back)."""
+        return bool(self.stream.active) and time.monotonic() - self._last_callback < 2.0
+
+    def wait(self, playing: Playing, timeout: float) -> bool:
+        """Until the sound has been heard; False if the device stopped on the way."""
+        deadline = time.monotonic() + timeout
+        while not playing.done.wait(0.1):
+            if time.monotonic() > deadline or not self.alive():
+                return False
+        time.sleep(min(self.latency, 0.5))  # the last block is still travelling to the speaker
+        return True
+
+    def close(self) -> None:
+        try:
+            self.mixer.cancel_all()
+            time.sleep(min(self.latency + 0.02, 0.3))  # let the fade-out play
+            self.stream.stop()
+            self.stream.close()
+        except Exception:
+            pass

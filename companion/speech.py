@@ -1,0 +1,160 @@
+"""Speech synthesis: pyttsx3 renders each line to a WAV once; lines are cached on disk.
+
+The driver's traps (see pyttsx3's espeak driver): one utterance per runAndWait, never say(),
+and it prints "Audio saved to ..." on stdout. The engine lives in one worker thread that owns
+it for its whole life.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.sounds import Samples, read_wav, resample
+
+CACHE_VERSION = "1"
+
+
+class SpeechError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    voice: str | None = None  # an engine voice id; None is the engine's default
+    rate: int = 160  # words per minute: a little slower than the engine's 200
+    volume: float = 0.85
+
+    def softened(self) -> VoiceSettings:
+        """Quieter and slower: a near-whisper makes people lean in."""
+        return VoiceSettings(self.voice, max(90, self.rate - 30), round(self.volume * 0.6, 2))
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+
+
+def _silence_driver_prints() -> None:
+    try:
+        import pyttsx3.drivers.espeak as espeak_driver
+    except Exception:  # other platforms have other drivers
+        return
+    espeak_driver.print = lambda *args, **kwargs: None
+
+
+class Synth:
+    """Renders lines to cached WAV files, in order, on its own thread."""
+
+    def __init__(self, cache: Path, settings: VoiceSettings) -> None:
+        self.cache, self.settings = cache, settings
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.broken: str | None = None  # set when the engine stops answering
+        self._jobs: queue.Queue[tuple[str, Future[Path]] | None] = queue.Queue()
+        self._pending: dict[str, Future[Path]] = {}
+        self._lock = threading.Lock()
+        self._ready: Future[str] = Future()
+        self._thread = threading.Thread(target=self._work, name="speech", daemon=True)
+        self._thread.start()
+        self.engine_name = self._ready.result(timeout=30)  # raises SpeechError if no engine
+
+    def _work(self) -> None:
+        try:
+            import pyttsx3
+
+            _silence_driver_prints()
+            engine = pyttsx3.init()
+            if self.settings.voice:
+                engine.setProperty("voice", self.settings.voice)
+            engine.setProperty("rate", self.settings.rate)
+            engine.setProperty("volume", self.settings.volume)
+            # Property changes are queued commands: run them now, or the first line can race
+            # them and come out empty.
+            engine.runAndWait()
+            driver = type(engine.proxy._driver).__module__
+            name = f"pyttsx3-{getattr(pyttsx3, '__version__', '?')}-{driver}"
+        except Exception as e:  # no espeak-ng, no voice, broken driver: all mean "no voice"
+            self._ready.set_exception(SpeechError(f"No speech voice is available ({e})."))
+            return
+        self._ready.set_result(name)
+        while (job := self._jobs.get()) is not None:
+            text, future = job
+            try:
+                path = self._path(text)
+                if not path.exists():
+                    tmp = path.with_suffix(".tmp.wav")
+                    engine.save_to_file(text, str(tmp))
+                    engine.runAndWait()
+                    if not tmp.exists() or tmp.stat().st_size <= 44:
+                        raise SpeechError(f"the speech engine produced nothing for {text!r}")
+                    tmp.replace(path)
+                future.set_result(path)
+            except Exception as e:
+                future.set_exception(e if isinstance(e, SpeechError) else SpeechError(str(e)))
+            finally:
+                with self._lock:
+                    self._pending.pop(text, None)
+
+    def _path(self, text: str) -> Path:
+        s = self.settings
+        key = "\x1f".join([CACHE_VERSION, self.engine_name, str(s.voice), str(s.rate),
+                           str(s.volume), text])  # fmt: skip
+        return self.cache / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
+
+    def request(self, text: str) -> Future[Path]:
+        """Render `text` (or find it in the cache) without waiting."""
+        path = self._path(text)
+        if path.exists():
+            done: Future[Path] = Future()
+            done.set_result(path)
+            return done
+        with self._lock:
+            future = self._pending.get(text)
+            if future is None:
+                future = Future()
+                self._pending[text] = future
+                self._jobs.put((text, future))
+            return future
+
+    def render(self, text: str, timeout: float = 5.0) -> Samples:
+        """The line's samples; raises SpeechError at once once the engine has hung."""
+        if self.broken:
+            raise SpeechError(self.broken)
+        try:
+            path = self.request(text).result(timeout=timeout)
+        except TimeoutError:
+            # The driver can hang inside its own loop; one wait is enough to know.
+            self.broken = "the speech engine stopped answering"
+            raise SpeechError(self.broken) from None
+        samples, rate = read_wav(path)
+        return resample(samples, rate)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+
+
+def list_voices() -> list[Voice]:
+    """The engine's voices; empty when there is no engine."""
+    result: Future[list[Voice]] = Future()
+
+    def work() -> None:
+        try:
+            import pyttsx3
+
+            engine = pyttsx3.init()
+            found = [
+                Voice(str(v.id), str(v.name), tuple(str(x) for x in (v.languages or [])))
+                for v in engine.getProperty("voices")
+            ]
+            result.set_result(found)
+        except Exception:
+            result.set_result([])
+
+    threading.Thread(target=work, daemon=True).start()
+    return result.result(timeout=30)
