@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from typing import Any
@@ -9,12 +10,41 @@ from typing import Any
 from companion.mixer import Mixer, Playing
 from companion.sounds import RATE, Samples
 
+# Cues are placed ahead on the sample clock, so a roomy buffer costs no timing accuracy and
+# keeps a busy machine from running the stream dry.
+OUTPUT_LATENCY = 0.1
+
 
 class AudioError(Exception):
     """No sound output, with what is missing and how to fix it."""
 
 
+def _quiet_alsa() -> None:
+    """libasound prints its own notices (e.g. 'underrun occurred') on stderr: not for the
+    person using companion. Underruns are counted from the stream's status instead."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("asound")
+    if not name:
+        return
+    try:
+        lib = ctypes.CDLL(name)
+        handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                        ctypes.c_int, ctypes.c_char_p)  # fmt: skip
+        global _ALSA_HANDLER
+        _ALSA_HANDLER = handler_type(lambda *args: None)
+        lib.snd_lib_error_set_handler(_ALSA_HANDLER)
+    except (OSError, AttributeError):
+        pass
+
+
+_ALSA_HANDLER: Any = None
+
+
 def import_sounddevice() -> Any:
+    if _ALSA_HANDLER is None and sys.platform.startswith("linux"):
+        _quiet_alsa()
     try:
         import sounddevice
     except OSError:
@@ -40,7 +70,7 @@ class AudioOut:
             sd.query_devices(device, kind="output")
             self.stream = sd.OutputStream(
                 samplerate=rate, channels=1, dtype="float32", device=device,
-                callback=self._callback, latency="low",
+                callback=self._callback, latency=OUTPUT_LATENCY,
             )  # fmt: skip
             self.stream.start()
         except Exception as e:  # PortAudioError, ValueError: no usable device

@@ -63,6 +63,9 @@ def ground(
     ] = "ground",
     text: TextOption = False,
     speed: SpeedOption = 1.0,
+    listen: Annotated[
+        bool, typer.Option("--listen/--no-listen", help="Hear spoken replies (keys always work).")
+    ] = True,
 ) -> None:
     """Start a grounding session: safety, breathing, settling, and a calm way back."""
     from companion.runner import Settings, run_session
@@ -70,7 +73,7 @@ def ground(
 
     loaded = _load(script)
     assert isinstance(loaded, Script)
-    code = run_session(loaded, Settings(text=text, speed=speed))
+    code = run_session(loaded, Settings(text=text, speed=speed, listen=listen))
     raise typer.Exit(code)
 
 

@@ -133,28 +133,43 @@ class ConsoleIn:
         except (OSError, ValueError):
             pass
 
-    def listen(self, listening: Listening) -> Heard | None:
-        if self.ended:
-            return None
-        if not self.tty:
-            try:
-                line = self.stream.readline()
-            except (OSError, ValueError):
-                line = ""
-            if line == "":
-                self.ended = True
-                return None
-            text = line.rstrip("\r\n")
-            self._show(f"  > {text}")
-            return Heard(text, "key")
-        return self._from_terminal(listening)
+    def echo_line(self, text: str) -> None:
+        self._show(text)
 
-    def _from_terminal(self, listening: Listening) -> Heard | None:
+    def show_hint(self, listening: Listening) -> None:
+        if not self.tty:
+            return
         try:
             self.echo.write(f"  [{hint(listening)}] > ")
             self.echo.flush()
         except (OSError, ValueError):
             pass
+
+    def read_line(self) -> Heard | None:
+        """The next typed line, waiting as long as it takes; None once a pipe has ended."""
+        if self.ended:
+            return None
+        try:
+            line = self.stream.readline()
+        except (OSError, ValueError):
+            line = ""
+        if line == "":
+            if self.tty:  # Ctrl-D in a terminal: the person wants to stop
+                return Heard("stop", "key")
+            self.ended = True
+            return None
+        text = line.rstrip("\r\n")
+        if not self.tty:
+            self._show(f"  > {text}")
+        return Heard(text, "key")
+
+    def listen(self, listening: Listening) -> Heard | None:
+        if not self.tty:
+            return self.read_line()
+        return self._from_terminal(listening)
+
+    def _from_terminal(self, listening: Listening) -> Heard | None:
+        self.show_hint(listening)
         timeout = listening.timeout / self.speed
         if os.name != "nt":
             ready, _, _ = select.select([self.stream], [], [], timeout)

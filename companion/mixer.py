@@ -35,6 +35,7 @@ class Mixer:
     def __init__(self, rate: int) -> None:
         self.rate = rate
         self.frame = 0  # the next frame to be rendered
+        self.last_end = 0  # where the latest-ending sound so far ends
         self._sounds: list[Playing] = []
         self._lock = threading.Lock()
 
@@ -47,6 +48,7 @@ class Mixer:
                 playing.done.set()
             else:
                 self._sounds.append(playing)
+                self.last_end = max(self.last_end, playing.end)
             return playing
 
     def busy_until(self) -> int:

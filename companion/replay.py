@@ -7,6 +7,7 @@ import typer
 from companion import paths
 from companion.channels import Output
 from companion.clock import SystemClock
+from companion.console import TextOut
 from companion.events import Answered, Cue, Role, Spoken
 from companion.store import SessionRow, open_history
 from companion.timeparse import format_clock
@@ -63,7 +64,9 @@ def replay_session(ref: str, *, full: bool, text: bool, speed: float) -> int:
         typer.echo(f"Session #{row.id} has no closing words. Use --full to replay all of it.")
         return 1
     clock = SystemClock(speed)
-    out, _inp, _mode = channels(Settings(text=text, speed=speed), clock)
+    out, _inp, _mode = channels(Settings(text=text, speed=speed, listen=False), clock)
+    if isinstance(out, TextOut):
+        out.pace = False  # the original pacing is replayed instead
     try:
         if full:
             _full(store, row, out, clock)

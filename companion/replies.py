@@ -129,14 +129,18 @@ def _scale(words: str) -> Value | None:
 
 
 def _choice(words: str, options: tuple[Option, ...]) -> Value | None:
-    if re.fullmatch(r"\d{1,2}", words):
-        index = int(words) - 1
-        return options[index].name if 0 <= index < len(options) else None
-    for option in options:
+    for option in options:  # an option's own words first: "one more" is not option 1
         names = {option.name.lower(), option.label.lower(), *(w.lower() for w in option.words)}
         if words in names:
             return option.name
+    number = int(words) if re.fullmatch(r"\d{1,2}", words) else _NUMBER_WORDS.get(words)
+    if number is not None:
+        return options[number - 1].name if 1 <= number <= len(options) else None
     return None
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
 
 
 def interpret(text: str, qtype: QuestionType, options: tuple[Option, ...] = ()) -> Reply | None:

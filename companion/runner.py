@@ -25,6 +25,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 class Settings:
     text: bool = False
     speed: float = 1.0
+    listen: bool = True  # use the microphone where there is one
 
 
 def notice(text: str) -> None:
@@ -53,15 +54,23 @@ def signals_interrupt() -> Iterator[None]:
 
 def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str]:
     """Voice where it can be had, text otherwise; typed replies always work."""
-    inp: Input = ConsoleIn(settings.speed)
+    typed = ConsoleIn(settings.speed)
     if not settings.text:
         from companion.voice_out import open_voice
 
         voice = open_voice(clock, settings.speed)
         if voice.output is not None:
-            return voice.output, inp, "voice"
+            if not settings.listen:
+                return voice.output, typed, "voice"
+            from companion.voice_in import open_listening
+
+            listener, problem = open_listening(typed, voice.output.speaking, settings.speed)
+            if listener is None:
+                notice(f"{problem} Type your replies instead.")
+                return voice.output, typed, "voice"
+            return voice.output, listener, "voice"
         notice(f"{voice.problem} Continuing in text mode.")
-    return TextOut(clock), inp, "text"
+    return TextOut(clock), typed, "text"
 
 
 def run_session(script: Script, settings: Settings) -> int:

@@ -17,6 +17,7 @@ from companion.speech import SpeechError, Synth, VoiceSettings
 
 CUE_WORD_DELAY = 0.12  # the word follows its tone closely, so the tone marks the boundary
 GAP_BEFORE_SPEECH = 0.15  # a breath of silence between lines
+LISTEN_TAIL = 0.3  # echoes and room reverb after speech: not a reply
 
 
 @dataclass
@@ -59,6 +60,13 @@ class VoiceOut:
         playing = self.audio.play(samples, self.audio.mixer.busy_until() + gap)
         if not self.audio.wait(playing, len(samples) / self.audio.rate + 3.0):
             self._fall_back("The sound output stopped working.")
+
+    def speaking(self) -> bool:
+        """Sound is playing or about to (plus a short tail): a listener must not hear it."""
+        if self.failed:
+            return False
+        tail = round(LISTEN_TAIL * self.audio.rate)
+        return self.audio.mixer.last_end + tail > self.audio.frame_heard_now()
 
     def show(self, lines: list[str], title: str) -> None:
         self.screen.show(lines, title)

@@ -1,0 +1,257 @@
+"""Voice replies: one input stream, an endpointer, and one long-lived grammar decoder.
+
+Typed replies keep working beside the voice: both feed one queue, and the first reply wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from companion.audio_out import AudioError, import_sounddevice
+from companion.channels import Heard, Input, Listening
+from companion.console import ConsoleIn, hint
+from companion.grammar import phrases
+from companion.logs import log
+
+RATE = 16000
+FRAME = 480  # 30 ms: the endpointer's frame
+PAD_FRAMES = 10  # keep 300 ms before speech starts: the decoder needs the onset
+MAX_UTTERANCE = 8.0  # seconds: a reply is short
+
+
+def pad_with_room_tone(pcm: bytes, seconds: float = 0.3) -> bytes:
+    """Silence around the reply, with a faint noise floor: the decoder needs a lead-in, and
+    digital zeros (as a virtual or muted microphone gives) throw its feature normalisation."""
+    import numpy as np
+
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
+    pad = np.zeros(int(seconds * RATE), dtype=np.float32)
+    padded = np.concatenate([pad, samples, pad])
+    noise = np.random.default_rng(len(pcm)).normal(0.0, 20.0, len(padded))  # repeatable
+    return bytes(np.clip(padded + noise, -32768, 32767).astype("<i2").tobytes())
+
+
+class Recognizer:
+    """pocketsphinx with one grammar search per kind of question, built once and kept."""
+
+    def __init__(self) -> None:
+        import pocketsphinx
+
+        self._ps = pocketsphinx
+        self.decoder = pocketsphinx.Decoder(samprate=RATE, lm=None, loglevel="FATAL")
+        self._searches: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def _search(self, listening: Listening) -> str | None:
+        wanted = [p for p in phrases(listening) if self._known(p)]
+        if not wanted:
+            return None
+        key = hashlib.sha1("|".join(wanted).encode()).hexdigest()[:12]
+        name = self._searches.get(key)
+        if name is None:
+            name = f"g{key}"
+            body = " | ".join(wanted)
+            self.decoder.add_jsgf_string(
+                name, f"#JSGF V1.0;\ngrammar {name};\npublic <r> = {body};\n"
+            )
+            self._searches[key] = name
+        return name
+
+    def _known(self, phrase: str) -> bool:
+        return all(self.decoder.lookup_word(w) is not None for w in phrase.split())
+
+    def recognize(self, pcm: bytes, listening: Listening) -> str | None:
+        pcm = pad_with_room_tone(pcm)
+        with self.lock:
+            search = self._search(listening)
+            if search is None:
+                return None
+            self.decoder.activate_search(search)
+            self.decoder.start_utt()
+            self.decoder.process_raw(pcm, full_utt=True)
+            self.decoder.end_utt()
+            hyp = self.decoder.hyp()
+        return hyp.hypstr.strip() if hyp is not None and hyp.hypstr.strip() else None
+
+
+class Microphone:
+    """The session's one input stream: 16 kHz mono 16-bit, 30 ms blocks into a queue."""
+
+    def __init__(self, device: int | str | None = None) -> None:
+        sd = import_sounddevice()
+        self.frames: queue.Queue[bytes] = queue.Queue(maxsize=2000)
+        try:
+            sd.query_devices(device, kind="input")
+            self.stream = sd.RawInputStream(samplerate=RATE, channels=1, dtype="int16",
+                                            blocksize=FRAME, device=device,
+                                            callback=self._callback)  # fmt: skip
+            self.stream.start()
+        except Exception as e:
+            raise AudioError(f"No microphone could be opened ({e}).") from None
+
+    def _callback(self, data: Any, frames: int, time_info: Any, status: Any) -> None:
+        try:
+            self.frames.put_nowait(bytes(data))
+        except queue.Full:
+            pass  # nobody is listening right now
+
+    def drain(self) -> None:
+        while True:
+            try:
+                self.frames.get_nowait()
+            except queue.Empty:
+                return
+
+    def close(self) -> None:
+        try:
+            self.stream.stop()
+            self.stream.close()
+        except Exception:
+            pass
+
+
+def capture_utterance(
+    frames: Callable[[float], bytes | None],
+    timeout: float,
+    muted: Callable[[], bool],
+    on_open: Callable[[], None] = lambda: None,
+) -> bytes | None:
+    """Audio of one reply, from just before its onset to its end; None if none began.
+
+    The endpointer decides late (it looks at a window of frames), so the audio comes from
+    our own ring of raw frames, which reaches back past the moment it decided.
+    """
+    from pocketsphinx import Endpointer
+
+    endpointer = Endpointer(window=0.3, ratio=0.9, sample_rate=RATE)
+    window_frames = round(0.3 / endpointer.frame_length)
+    ring: deque[bytes] = deque(maxlen=window_frames + PAD_FRAMES)
+    speech: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    opened = False
+    while True:
+        limit = deadline if not speech else deadline + MAX_UTTERANCE
+        left = limit - time.monotonic()
+        if left <= 0:
+            return b"".join(speech) if speech else None
+        frame = frames(min(left, 0.1))
+        if frame is None or len(frame) != endpointer.frame_bytes:
+            continue
+        if muted():
+            ring.clear()  # never hear our own voice
+            continue
+        if not opened:
+            opened = True
+            on_open()
+        endpointer.process(frame)
+        if not speech:
+            ring.append(frame)
+            if endpointer.in_speech:
+                speech = list(ring)
+        else:
+            speech.append(frame)
+            if not endpointer.in_speech:
+                return b"".join(speech)
+
+
+@dataclass
+class _Request:
+    listening: Listening
+    answered: threading.Event
+
+
+class VoiceAndKeys:
+    """Replies from the microphone and from the keyboard, whichever comes first."""
+
+    def __init__(self, typed: ConsoleIn, mic: Microphone, recognizer: Recognizer,
+                 muted: Callable[[], bool], speed: float = 1.0) -> None:  # fmt: skip
+        self.typed, self.mic, self.recognizer, self.muted = typed, mic, recognizer, muted
+        self.speed = speed
+        # (request number, reply): typed replies carry 0 and answer whatever is asked.
+        self.replies: queue.Queue[tuple[int, Heard | None]] = queue.Queue()
+        self._request = 0
+        self._closed = threading.Event()
+        threading.Thread(target=self._read_keys, name="keys", daemon=True).start()
+
+    def _read_keys(self) -> None:
+        while not self._closed.is_set():
+            heard = self.typed.read_line()
+            if heard is None:  # the end of piped input: voice goes on alone
+                return
+            self.replies.put((0, heard))
+
+    def _frame(self, wait: float) -> bytes | None:
+        try:
+            return self.mic.frames.get(timeout=wait)
+        except queue.Empty:
+            return None
+
+    def listen(self, listening: Listening) -> Heard | None:
+        self.typed.show_hint(listening)
+        self._request += 1
+        request = self._request
+        deadline = time.monotonic() + listening.timeout / self.speed
+        done = threading.Event()
+        self.mic.drain()
+        threading.Thread(target=self._voice, args=(request, listening, deadline, done),
+                         daemon=True).start()  # fmt: skip
+        try:
+            while True:
+                left = max(0.0, deadline - time.monotonic()) + 0.5
+                number, heard = self.replies.get(timeout=left)
+                if number in (0, request):  # a late voice result of an earlier question is stale
+                    return heard
+        except queue.Empty:
+            return None
+        finally:
+            done.set()
+
+    def _voice(self, request: int, listening: Listening, deadline: float,
+               done: threading.Event) -> None:  # fmt: skip
+        while not done.is_set() and time.monotonic() < deadline:
+            pcm = capture_utterance(
+                self._frame, max(0.0, deadline - time.monotonic()),
+                lambda: self.muted() or done.is_set(), lambda: self._opened(listening),
+            )  # fmt: skip
+            if pcm is None or done.is_set():
+                break
+            try:
+                text = self.recognizer.recognize(pcm, listening)
+            except Exception as e:  # a recogniser fault costs this reply, not the session
+                log.warning("recogniser failed: %s", e)
+                break
+            if text and not done.is_set():
+                self.typed.echo_line(f"  (heard: {text})")
+                self.replies.put((request, Heard(text, "voice", confident=True)))
+                return
+        if not done.is_set():
+            self.replies.put((request, None))
+
+    def _opened(self, listening: Listening) -> None:
+        if not self.typed.tty:  # in a terminal the typed hint already shows it
+            self.typed.echo_line(f"  (listening: {hint(listening)})")
+
+    def close(self) -> None:
+        self._closed.set()
+        self.mic.close()
+
+
+def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
+                   speed: float) -> tuple[Input | None, str]:  # fmt: skip
+    """Voice and keys if a microphone exists; otherwise what is missing."""
+    try:
+        recognizer = Recognizer()
+    except Exception as e:
+        return None, f"Speech recognition is not available ({e})."
+    try:
+        mic = Microphone()
+    except AudioError as e:
+        return None, str(e)
+    return VoiceAndKeys(typed, mic, recognizer, muted, speed), ""

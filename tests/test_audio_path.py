@@ -1,0 +1,59 @@
+"""Through the real audio path: sounddevice -> PortAudio -> a private PulseAudio null sink."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.pulse import RATE, PrivatePulse, onsets, voiced_seconds
+
+pytestmark = pytest.mark.audio
+
+QUICK_SCRIPT = """
+title = "Quick"
+[patterns.quick]
+phases = [
+  { kind = "inhale", seconds = 1, cue = "in" },
+  { kind = "hold", seconds = 1, cue = "hold" },
+  { kind = "exhale", seconds = 1, cue = "out" },
+  { kind = "hold", seconds = 1, cue = "hold" },
+]
+[[steps]]
+say = "Hello. I'm here with you."
+pause = 1
+[[steps]]
+breathe = "quick"
+cycles = 4
+"""
+
+
+def test_speech_and_every_breathing_cue_reach_the_speaker_on_time(
+    pulse: PrivatePulse, tmp_path: Path, private_home: Path
+) -> None:
+    script = tmp_path / "quick.toml"
+    script.write_text(QUICK_SCRIPT, encoding="utf-8")
+    recording = pulse.record()
+    done = subprocess.run(
+        [sys.executable, "-m", "companion", "ground", "--script", str(script)],
+        input="", capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "COMPANION_HOME": str(private_home)},
+    )  # fmt: skip
+    heard = recording.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "text mode" not in done.stderr  # it really used the voice
+
+    starts = onsets(heard)
+    cues = starts[-16:]
+    speech = [t for t in starts if t < cues[0] - 0.5]
+    assert speech, "the spoken line never reached the speaker"
+    # "Hello. I'm here with you." is well over a second of voiced sound before the cues.
+    assert voiced_seconds(heard[: int((cues[0] - 0.3) * RATE)]) > 0.8
+    # Sixteen cues, one per phase, a second apart, placed on the stream's sample clock.
+    intervals = np.diff(cues)
+    assert len(cues) == 16
+    assert np.max(np.abs(intervals - 1.0)) < 0.02, intervals

@@ -1,0 +1,110 @@
+"""Listening, without devices: capture and the voice/keys merge, with fakes at the seams."""
+
+from __future__ import annotations
+
+import io
+import queue
+import threading
+
+import numpy as np
+import pytest
+
+from companion.channels import Heard, Listening
+from companion.console import ConsoleIn
+from companion.replies import QuestionType
+from companion.voice_in import FRAME, RATE, VoiceAndKeys, capture_utterance
+
+SILENCE = bytes(FRAME * 2)
+
+
+def tone_frames(seconds: float) -> list[bytes]:
+    t = np.arange(int(seconds * RATE)) / RATE
+    voiced = 8000 * np.sin(2 * np.pi * 220 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
+    pcm = voiced.astype("<i2").tobytes()
+    return [pcm[i : i + FRAME * 2] for i in range(0, len(pcm) - FRAME * 2 + 1, FRAME * 2)]
+
+
+def feeder(frames: list[bytes]):  # type: ignore[no-untyped-def]
+    it = iter(frames)
+    return lambda wait: next(it, None)
+
+
+def test_an_utterance_is_captured_from_before_its_onset_to_its_end() -> None:
+    speech = tone_frames(0.6)
+    frames = [SILENCE] * 30 + speech + [SILENCE] * 40
+    got = capture_utterance(feeder(frames), 5.0, lambda: False)
+    assert got is not None
+    seconds = len(got) / 2 / RATE
+    assert 0.6 <= seconds <= 0.6 + 0.3 + 0.6 + 0.31  # speech, lead-in ring and the end window
+    assert got.find(speech[0]) > 0  # the onset is inside, with some lead-in before it
+
+
+def test_nothing_said_gives_none_by_the_timeout() -> None:
+    assert capture_utterance(feeder([SILENCE] * 20), 0.2, lambda: False) is None
+
+
+def test_while_muted_nothing_is_heard_even_its_own_voice() -> None:
+    frames = [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40
+    assert capture_utterance(feeder(frames), 0.3, lambda: True) is None
+
+
+class FakeMic:
+    def __init__(self) -> None:
+        self.frames: queue.Queue[bytes] = queue.Queue()
+
+    def drain(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class FakeRecognizer:
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+    def recognize(self, pcm: bytes, listening: Listening) -> str | None:
+        return self.text
+
+
+def merged(typed_text: str, heard: str | None, speech: bool) -> VoiceAndKeys:
+    mic = FakeMic()
+    for frame in [SILENCE] * 10 + (tone_frames(0.6) if speech else []) + [SILENCE] * 40:
+        mic.frames.put(frame)
+    typed = ConsoleIn(stream=io.StringIO(typed_text), echo=io.StringIO())
+    return VoiceAndKeys(typed, mic, FakeRecognizer(heard), lambda: False)  # type: ignore[arg-type]
+
+
+def test_a_spoken_reply_comes_back_as_voice() -> None:
+    inp = merged("", "seven", speech=True)
+    assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("seven", "voice")
+
+
+def test_a_typed_reply_works_while_the_voice_listens() -> None:
+    inp = merged("7\n", None, speech=False)
+    assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("7", "key")
+
+
+def test_silence_on_both_gives_none_at_the_timeout() -> None:
+    inp = merged("", None, speech=False)
+    assert inp.listen(Listening(QuestionType.SCALE, timeout=0.3)) is None
+
+
+@pytest.mark.parametrize("qtype", list(QuestionType))
+def test_every_phrase_in_a_grammar_is_a_reply_the_parser_understands(qtype: QuestionType) -> None:
+    from companion.grammar import phrases
+    from companion.replies import Option, interpret
+
+    options = (Option("box", "box breathing", ("box",)), Option("sigh", "sighing again"))
+    for phrase in phrases(Listening(qtype, options)):
+        assert interpret(phrase, qtype, options) is not None, phrase
+
+
+def test_the_recognizer_builds_a_grammar_for_every_question() -> None:
+    from companion.voice_in import Recognizer
+
+    rec = Recognizer()
+    silence = bytes(RATE)  # half a second
+    for qtype in QuestionType:
+        rec.recognize(silence, Listening(qtype))  # builds and uses the grammar without error
+    assert threading.active_count() >= 1
