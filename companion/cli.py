@@ -67,7 +67,7 @@ def ground(
         bool, typer.Option("--listen/--no-listen", help="Hear spoken replies (keys always work).")
     ] = True,
 ) -> None:
-    """Start a grounding session: safety, breathing, settling, and a calm way back."""
+    """Start a grounding session: breathe, settle, plan a calm way back."""
     from companion.runner import Settings, run_session
     from companion.script import Script
 
@@ -86,7 +86,7 @@ def replay(
     text: TextOption = False,
     speed: SpeedOption = 1.0,
 ) -> None:
-    """Say a session's closing words again (or, with --full, the whole session)."""
+    """Say your closing words again (--full: the whole session)."""
     from companion.replay import replay_session
 
     raise typer.Exit(replay_session(session, full=full, text=text, speed=speed))
@@ -96,7 +96,7 @@ def replay(
 def history(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many sessions.")] = 20,
 ) -> None:
-    """List past sessions: date, script, distress before -> after, return time."""
+    """List past sessions, with distress before and after."""
     from companion.replay import show_history
 
     raise typer.Exit(show_history(limit))
