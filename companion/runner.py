@@ -62,13 +62,10 @@ def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str
         if voice.output is not None:
             if not settings.listen:
                 return voice.output, typed, "voice"
-            from companion.voice_in import open_listening
+            from companion.voice_in import OpeningInput
 
-            listener, problem = open_listening(typed, voice.output.speaking, settings.speed)
-            if listener is None:
-                notice(f"{problem} Type your replies instead.")
-                return voice.output, typed, "voice"
-            return voice.output, listener, "voice"
+            opening = OpeningInput(typed, voice.output.speaking, settings.speed, notice)
+            return voice.output, opening, "voice"
         notice(f"{voice.problem} Continuing in text mode.")
     return TextOut(clock), typed, "text"
 

@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion.sounds import Samples, read_wav, resample
+from companion.sounds import RATE, Samples, read_wav, resample
 
 CACHE_VERSION = "1"
 
@@ -41,6 +41,29 @@ class Voice:
     languages: tuple[str, ...]
 
 
+def trim_leading_silence(samples: Samples, level: float = 0.003, keep: float = 0.01) -> Samples:
+    """Engines pad the start of a line with silence; the pacing is ours to set."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(samples) > level)
+    if len(loud) == 0:
+        return samples
+    start = max(0, int(loud[0]) - int(keep * RATE))
+    return samples[start:]
+
+
+def _engine_id() -> str:
+    """Which engine renders: part of every cache key, so a new engine never plays old audio."""
+    import sys
+    from importlib import metadata
+
+    try:
+        version = metadata.version("pyttsx3")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    return f"pyttsx3-{version}-{sys.platform}"
+
+
 def _silence_driver_prints() -> None:
     try:
         import pyttsx3.drivers.espeak as espeak_driver
@@ -60,9 +83,18 @@ class Synth:
         self._pending: dict[str, Future[Path]] = {}
         self._lock = threading.Lock()
         self._ready: Future[str] = Future()
+        self.engine_name = (
+            _engine_id()
+        )  # known without starting the engine: cached lines play at once
         self._thread = threading.Thread(target=self._work, name="speech", daemon=True)
         self._thread.start()
-        self.engine_name = self._ready.result(timeout=30)  # raises SpeechError if no engine
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Raises SpeechError when there is no speech engine."""
+        try:
+            self._ready.result(timeout=timeout)
+        except TimeoutError:
+            raise SpeechError("The speech engine did not start.") from None
 
     def _work(self) -> None:
         try:
@@ -77,12 +109,13 @@ class Synth:
             # Property changes are queued commands: run them now, or the first line can race
             # them and come out empty.
             engine.runAndWait()
-            driver = type(engine.proxy._driver).__module__
-            name = f"pyttsx3-{getattr(pyttsx3, '__version__', '?')}-{driver}"
         except Exception as e:  # no espeak-ng, no voice, broken driver: all mean "no voice"
-            self._ready.set_exception(SpeechError(f"No speech voice is available ({e})."))
+            self.broken = f"No speech voice is available ({e})."
+            self._ready.set_exception(SpeechError(self.broken))
+            while (job := self._jobs.get()) is not None:
+                job[1].set_exception(SpeechError(self.broken))
             return
-        self._ready.set_result(name)
+        self._ready.set_result(self.engine_name)
         while (job := self._jobs.get()) is not None:
             text, future = job
             try:
@@ -133,7 +166,7 @@ class Synth:
             self.broken = "the speech engine stopped answering"
             raise SpeechError(self.broken) from None
         samples, rate = read_wav(path)
-        return resample(samples, rate)
+        return trim_leading_silence(resample(samples, rate))
 
     def close(self) -> None:
         self._jobs.put(None)

@@ -243,6 +243,41 @@ class VoiceAndKeys:
         self.mic.close()
 
 
+class OpeningInput:
+    """Opens the microphone and recogniser in the background (they are not needed until the
+    first question, and the first words should not wait for them); keys work meanwhile."""
+
+    def __init__(self, typed: ConsoleIn, muted: Callable[[], bool], speed: float,
+                 notice: Callable[[str], None]) -> None:  # fmt: skip
+        self.typed, self.notice = typed, notice
+        self._result: tuple[Input | None, str] = (None, "")
+        self._thread = threading.Thread(
+            target=lambda: setattr(self, "_result", open_listening(typed, muted, speed)),
+            name="open-listening", daemon=True,
+        )  # fmt: skip
+        self._thread.start()
+        self._chosen: Input | None = None
+
+    def _input(self) -> Input:
+        if self._chosen is None:
+            self._thread.join()
+            listener, problem = self._result
+            if listener is None:
+                self.notice(f"{problem} Type your replies instead.")
+            self._chosen = listener or self.typed
+        return self._chosen
+
+    def listen(self, listening: Listening) -> Heard | None:
+        return self._input().listen(listening)
+
+    def close(self) -> None:
+        self._thread.join(timeout=5)
+        if self._chosen is None and self._result[0] is not None:
+            self._result[0].close()
+        elif self._chosen is not None:
+            self._chosen.close()
+
+
 def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
                    speed: float) -> tuple[Input | None, str]:  # fmt: skip
     """Voice and keys if a microphone exists; otherwise what is missing."""

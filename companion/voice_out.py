@@ -56,8 +56,11 @@ class VoiceOut:
             log.warning("could not speak a line: %s", e)
             sleep(self.clock, min(6.0, 0.8 + 0.22 * len(text.split())))  # read it instead
             return
-        gap = round(GAP_BEFORE_SPEECH * self.audio.rate)
-        playing = self.audio.play(samples, self.audio.mixer.busy_until() + gap)
+        mixer = self.audio.mixer
+        # A breath of silence after whatever is still playing; none if nothing is.
+        after = mixer.busy_until()
+        start = after + round(GAP_BEFORE_SPEECH * self.audio.rate) if after > mixer.frame else None
+        playing = self.audio.play(samples, start)
         if not self.audio.wait(playing, len(samples) / self.audio.rate + 3.0):
             self._fall_back("The sound output stopped working.")
 
@@ -111,15 +114,19 @@ def open_voice(
     clock: Clock, speed: float = 1.0, settings: VoiceSettings | None = None
 ) -> VoiceResult:
     """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
-    try:
-        synth = Synth(paths.cache_dir() / "speech", settings or VoiceSettings())
-    except SpeechError as e:
-        return VoiceResult(None, f"{e} (on Debian/Ubuntu: sudo apt-get install espeak-ng)")
+    # The engine starts on its own thread while the stream opens: neither waits for the other.
+    synth = Synth(paths.cache_dir() / "speech", settings or VoiceSettings())
     try:
         audio = AudioOut()
     except AudioError as e:
         synth.close()
         return VoiceResult(None, str(e))
+    try:
+        synth.wait_ready()
+    except SpeechError as e:
+        audio.close()
+        synth.close()
+        return VoiceResult(None, f"{e} (on Debian/Ubuntu: sudo apt-get install espeak-ng)")
     output: Output = VoiceOut(audio, synth, clock, speed)
     assert isinstance(output, VoiceOut)
     return VoiceResult(output)
