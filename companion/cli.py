@@ -25,6 +25,25 @@ SpeedOption = Annotated[
     typer.Option("--speed", min=0.01, max=10000, help="Run waits and breathing N times faster."),
 ]
 TextOption = Annotated[bool, typer.Option("--text", help="Print and type instead of speaking.")]
+VoiceOption = Annotated[
+    str | None, typer.Option("--voice", help="A voice id from `companion voices`.")
+]  # fmt: skip
+RateOption = Annotated[
+    int | None, typer.Option("--rate", min=60, max=400, help="Speaking rate, words a minute.")
+]  # fmt: skip
+SoftOption = Annotated[bool, typer.Option("--soft", help="Quieter and slower, near a whisper.")]
+
+
+def _settings(text: bool, speed: float, voice: str | None, rate: int | None, soft: bool,
+              **more: bool) -> object:  # fmt: skip
+    from companion.config import VoiceChoice, voice_settings
+    from companion.runner import Settings, notice
+
+    warnings: list[str] = []
+    chosen = voice_settings(VoiceChoice(voice, rate, soft or None), warnings)
+    for warning in warnings:
+        notice(warning)
+    return Settings(text=text, speed=speed, voice=chosen, **more)
 
 
 def _version(value: bool) -> None:
@@ -66,6 +85,9 @@ def ground(
     listen: Annotated[
         bool, typer.Option("--listen/--no-listen", help="Hear spoken replies (keys always work).")
     ] = True,
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    soft: SoftOption = False,
 ) -> None:
     """Start a grounding session: breathe, settle, plan a calm way back."""
     from companion.runner import Settings, run_session
@@ -73,8 +95,57 @@ def ground(
 
     loaded = _load(script)
     assert isinstance(loaded, Script)
-    code = run_session(loaded, Settings(text=text, speed=speed, listen=listen))
-    raise typer.Exit(code)
+    settings = _settings(text, speed, voice, rate, soft, listen=listen)
+    assert isinstance(settings, Settings)
+    raise typer.Exit(run_session(loaded, settings))
+
+
+@app.command()
+def breathe(
+    pattern: Annotated[
+        str, typer.Option("--pattern", "-p", help="cyclic-sigh, paced, box, 4-7-8, or your own.")
+    ] = "cyclic-sigh",
+    minutes: Annotated[float, typer.Option("--minutes", "-m", min=0.1, max=120)] = 5.0,
+    text: TextOption = False,
+    speed: SpeedOption = 1.0,
+    voice_off: Annotated[
+        bool, typer.Option("--voice-off", help="Cue tones only, no spoken words.")
+    ] = False,
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    soft: SoftOption = False,
+) -> None:
+    """Breathe with cues, nothing else: no questions."""
+    from pathlib import Path
+
+    from companion.runner import Settings, run_session
+    from companion.script import ScriptError, parse_script
+
+    try:
+        script = parse_script(Path("breathe"), {
+            "title": "Breathe",
+            "steps": [{"breathe": pattern, "minutes": minutes},
+                      {"say": "Well done. Take a moment before you go on.", "pause": 0}],
+        })  # fmt: skip
+    except ScriptError as e:
+        raise _fail(f"companion: {e.problem}", 2) from None
+    settings = _settings(text, speed, voice, rate, soft, listen=False, speak=not voice_off)
+    assert isinstance(settings, Settings)
+    raise typer.Exit(run_session(script, settings))
+
+
+@app.command()
+def voices() -> None:
+    """List the voices companion can speak with."""
+    from companion.speech import list_voices
+
+    found = list_voices()
+    if not found:
+        raise _fail("No speech voices were found (on Debian/Ubuntu: sudo apt-get install "
+                    "espeak-ng). companion still works in text mode.", 1)  # fmt: skip
+    for v in found:
+        langs = ", ".join(v.languages)
+        typer.echo(f"{v.id:<28} {v.name:<28} {langs}")
 
 
 @app.command()
@@ -85,11 +156,17 @@ def replay(
     ] = False,
     text: TextOption = False,
     speed: SpeedOption = 1.0,
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    soft: SoftOption = False,
 ) -> None:
     """Say your closing words again (--full: the whole session)."""
     from companion.replay import replay_session
+    from companion.runner import Settings
 
-    raise typer.Exit(replay_session(session, full=full, text=text, speed=speed))
+    settings = _settings(text, speed, voice, rate, soft, listen=False)
+    assert isinstance(settings, Settings)
+    raise typer.Exit(replay_session(session, full=full, settings=settings))
 
 
 @app.command()

@@ -11,6 +11,7 @@ from typing import TextIO
 from companion.channels import Heard, Listening
 from companion.clock import Clock, sleep
 from companion.events import Role
+from companion.pacer import Pacer
 from companion.patterns import Pattern, PhaseStart
 from companion.replies import QuestionType
 
@@ -39,6 +40,7 @@ class TextOut:
         self.tty = self.stream.isatty()
         self._countdown_shown = False
         self._shown: list[str] = []
+        self._pacer: Pacer | None = None
 
     def _print(self, text: str = "") -> None:
         try:
@@ -48,6 +50,7 @@ class TextOut:
 
     def say(self, text: str, role: Role) -> None:
         self._end_countdown()
+        self._end_pacer()
         if role is Role.STATEMENT and text in self._shown:
             return  # already on screen in its box
         if role is Role.CUE:
@@ -60,6 +63,7 @@ class TextOut:
 
     def show(self, lines: list[str], title: str) -> None:
         self._end_countdown()
+        self._end_pacer()
         self._shown = list(lines)
         width = max(len(title) + 4, *(min(len(x), 76) for x in lines)) + 4
         self._print()
@@ -74,9 +78,21 @@ class TextOut:
         pass
 
     def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
-        pass
+        self._end_pacer()
+        if self.tty and starts:
+            try:
+                self._pacer = Pacer(self.stream, self.clock, pattern, starts, t0)
+            except Exception:  # a terminal that cannot draw gets the plain lines instead
+                self._pacer = None
+
+    def _end_pacer(self) -> None:
+        if self._pacer is not None:
+            self._pacer.stop()
+            self._pacer = None
 
     def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
+        if self._pacer is not None:
+            return  # the pacer shows the phase
         mark = _PHASE_MARK.get(start.phase.kind.value, "")
         seconds = f"{start.phase.seconds:g}s"
         first = start.index == 0
@@ -103,6 +119,7 @@ class TextOut:
             self._print()
 
     def close(self) -> None:
+        self._end_pacer()
         self._end_countdown()
 
 

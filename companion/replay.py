@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from companion import paths
@@ -11,6 +13,9 @@ from companion.console import TextOut
 from companion.events import Answered, Cue, Role, Spoken
 from companion.store import SessionRow, open_history
 from companion.timeparse import format_clock
+
+if TYPE_CHECKING:
+    from companion.runner import Settings
 
 
 def _open() -> tuple[object, int]:
@@ -49,8 +54,8 @@ def show_history(limit: int) -> int:
     return 0
 
 
-def replay_session(ref: str, *, full: bool, text: bool, speed: float) -> int:
-    from companion.runner import Settings, channels, notice
+def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
+    from companion.runner import channels, notice
     from companion.store import Store
 
     store, code = _open()
@@ -63,8 +68,8 @@ def replay_session(ref: str, *, full: bool, text: bool, speed: float) -> int:
     if not full and row.statement is None:
         typer.echo(f"Session #{row.id} has no closing words. Use --full to replay all of it.")
         return 1
-    clock = SystemClock(speed)
-    out, _inp, _mode = channels(Settings(text=text, speed=speed, listen=False), clock)
+    clock = SystemClock(settings.speed)
+    out, _inp, _mode = channels(settings, clock)
     if isinstance(out, TextOut):
         out.pace = False  # the original pacing is replayed instead
     try:

@@ -6,7 +6,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 
 from companion import paths
@@ -16,6 +16,7 @@ from companion.console import ConsoleIn, TextOut
 from companion.events import Status
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
+from companion.speech import VoiceSettings
 from companion.store import SessionRecorder, open_history
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -26,6 +27,8 @@ class Settings:
     text: bool = False
     speed: float = 1.0
     listen: bool = True  # use the microphone where there is one
+    speak: bool = True  # False: cue tones only, lines on screen
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
 
 
 def notice(text: str) -> None:
@@ -58,9 +61,9 @@ def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str
     if not settings.text:
         from companion.voice_out import open_voice
 
-        voice = open_voice(clock, settings.speed)
+        voice = open_voice(clock, settings.speed, settings.voice, settings.speak)
         if voice.output is not None:
-            if not settings.listen:
+            if not settings.listen or not settings.speak:
                 return voice.output, typed, "voice"
             from companion.voice_in import OpeningInput
 

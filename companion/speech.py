@@ -13,10 +13,14 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from companion.logs import log
 from companion.sounds import RATE, Samples, read_wav, resample
 
 CACHE_VERSION = "1"
+WRITE_TIMEOUT = 1.0  # seconds for the engine to finish writing one line (it takes ~10 ms)
+WRITE_ATTEMPTS = 3
 
 
 class SpeechError(Exception):
@@ -39,6 +43,24 @@ class Voice:
     id: str
     name: str
     languages: tuple[str, ...]
+
+
+def _wait_for_wav(path: Path, timeout: float) -> bool:
+    """True once `path` is a whole WAV file (its header's length matches its size)."""
+    import time
+    import wave
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with wave.open(str(path), "rb") as w:
+                expected = w.getnframes() * w.getsampwidth() * w.getnchannels()
+            if expected > 0 and path.stat().st_size >= 44 + expected:
+                return True
+        except (OSError, EOFError, wave.Error):
+            pass
+        time.sleep(0.002)
+    return False
 
 
 def trim_leading_silence(samples: Samples, level: float = 0.003, keep: float = 0.01) -> Samples:
@@ -78,7 +100,7 @@ class Synth:
     def __init__(self, cache: Path, settings: VoiceSettings) -> None:
         self.cache, self.settings = cache, settings
         cache.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.broken: str | None = None  # set when the engine stops answering
+        self.broken: str | None = None  # set when the engine stops answering or fails
         self._jobs: queue.Queue[tuple[str, Future[Path]] | None] = queue.Queue()
         self._pending: dict[str, Future[Path]] = {}
         self._lock = threading.Lock()
@@ -121,18 +143,28 @@ class Synth:
             try:
                 path = self._path(text)
                 if not path.exists():
-                    tmp = path.with_suffix(".tmp.wav")
-                    engine.save_to_file(text, str(tmp))
-                    engine.runAndWait()
-                    if not tmp.exists() or tmp.stat().st_size <= 44:
-                        raise SpeechError(f"the speech engine produced nothing for {text!r}")
-                    tmp.replace(path)
+                    self._render_file(engine, text, path)
                 future.set_result(path)
             except Exception as e:
                 future.set_exception(e if isinstance(e, SpeechError) else SpeechError(str(e)))
             finally:
                 with self._lock:
                     self._pending.pop(text, None)
+
+    def _render_file(self, engine: Any, text: str, path: Path) -> None:
+        tmp = path.with_suffix(".tmp.wav")
+        for _attempt in range(WRITE_ATTEMPTS):
+            engine.save_to_file(text, str(tmp))
+            engine.runAndWait()
+            # The espeak driver's loop can return before its own synthesis thread has written
+            # the file, and now and then loses a line: wait for it, and ask again. A late
+            # write from a lost attempt is the same line to the same file, so it is harmless.
+            if _wait_for_wav(tmp, WRITE_TIMEOUT):
+                tmp.replace(path)
+                return
+            log.warning("speech engine: no audio for %r, asking again", text)
+        self.broken = f"the speech engine produced nothing for {text!r}"
+        raise SpeechError(self.broken)
 
     def _path(self, text: str) -> Path:
         s = self.settings

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from companion import paths
 from companion.audio_out import AudioError, AudioOut
-from companion.channels import Output
 from companion.clock import Clock, sleep
 from companion.console import TextOut
 from companion.events import Role
@@ -27,9 +26,11 @@ class VoiceResult:
 
 
 class VoiceOut:
-    def __init__(self, audio: AudioOut, synth: Synth, clock: Clock, speed: float = 1.0) -> None:
+    def __init__(self, audio: AudioOut, synth: Synth, clock: Clock, speed: float = 1.0,
+                 speak: bool = True) -> None:  # fmt: skip
         self.audio, self.synth, self.clock, self.speed = audio, synth, clock, speed
-        self.screen = TextOut(clock, pace=False)
+        self.speak = speak  # False: cue tones and chimes only, lines on screen
+        self.screen = TextOut(clock, pace=not speak)
         self.tones = {kind: load_asset(f"{kind}.wav") for kind in ("inhale", "hold", "exhale")}
         self.chime_sound = load_asset("chime.wav")
         self.failed: str | None = None
@@ -43,12 +44,14 @@ class VoiceOut:
             self.screen.pace = True
 
     def prepare(self, texts: list[str]) -> None:
+        if not self.speak:
+            return
         for text in texts:
             self.synth.request(text)
 
     def say(self, text: str, role: Role) -> None:
         self.screen.say(text, role)
-        if self.failed:
+        if self.failed or not self.speak:
             return
         try:
             samples = self.synth.render(text)
@@ -84,6 +87,8 @@ class VoiceOut:
         for start in starts:
             at = first + round(start.at / self.speed * self.audio.rate)
             self.audio.play(self.tones[start.phase.kind.value], at)
+            if not self.speak:
+                continue
             try:
                 word = self.synth.render(start.phase.cue)
             except (SpeechError, OSError):
@@ -111,7 +116,7 @@ class VoiceOut:
 
 
 def open_voice(
-    clock: Clock, speed: float = 1.0, settings: VoiceSettings | None = None
+    clock: Clock, speed: float = 1.0, settings: VoiceSettings | None = None, speak: bool = True
 ) -> VoiceResult:
     """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
     # The engine starts on its own thread while the stream opens: neither waits for the other.
@@ -127,6 +132,4 @@ def open_voice(
         audio.close()
         synth.close()
         return VoiceResult(None, f"{e} (on Debian/Ubuntu: sudo apt-get install espeak-ng)")
-    output: Output = VoiceOut(audio, synth, clock, speed)
-    assert isinstance(output, VoiceOut)
-    return VoiceResult(output)
+    return VoiceResult(VoiceOut(audio, synth, clock, speed, speak))

@@ -50,10 +50,28 @@ def test_speech_and_every_breathing_cue_reach_the_speaker_on_time(
     starts = onsets(heard)
     cues = starts[-16:]
     speech = [t for t in starts if t < cues[0] - 0.5]
-    assert speech, "the spoken line never reached the speaker"
+    log = private_home / "companion.log"
+    assert speech, (starts, done.stdout, log.read_text() if log.exists() else "")
     # "Hello. I'm here with you." is well over a second of voiced sound before the cues.
     assert voiced_seconds(heard[: int((cues[0] - 0.3) * RATE)]) > 0.8
     # Sixteen cues, one per phase, a second apart, placed on the stream's sample clock.
     intervals = np.diff(cues)
     assert len(cues) == 16
     assert np.max(np.abs(intervals - 1.0)) < 0.02, intervals
+
+
+def test_breathe_cue_tones_follow_the_box_pattern(pulse: PrivatePulse, private_home: Path) -> None:
+    recording = pulse.record()
+    done = subprocess.run(
+        [sys.executable, "-m", "companion", "breathe", "--pattern", "box", "--minutes", "0.5",
+         "--voice-off", "--speed", "4"],
+        input="", capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "COMPANION_HOME": str(private_home)},
+    )  # fmt: skip
+    heard = recording.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    cues = onsets(heard)
+    # Two whole 16-second breaths at 4x: eight cues, one second apart, tones only.
+    assert len(cues) == 8, cues
+    assert np.max(np.abs(np.diff(cues) - 1.0)) < 0.02
+    assert voiced_seconds(heard) < 8 * 0.5  # short tones, no speech

@@ -95,3 +95,40 @@ def test_stop_ends_the_session_and_history_shows_it_cut_short() -> None:
     result = runner.invoke(app, ["ground", "--text", "--speed", "1000"], input="yes\n7\nq\n")
     assert result.exit_code == 0 and "We'll stop here" in result.output
     assert "cut short (stopped)" in runner.invoke(app, ["history"]).output
+
+
+def test_breathe_runs_a_pattern_alone_and_records_it() -> None:
+    result = runner.invoke(app, ["breathe", "--pattern", "box", "--minutes", "0.5", "--text",
+                                 "--speed", "1000"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.count("hold") == 4  # two 16-second breaths: whole breaths only
+    assert "Well done" in result.output
+    assert "breathe" in runner.invoke(app, ["history"]).output
+
+
+def test_breathe_with_an_unknown_pattern_names_the_ones_there_are() -> None:
+    result = runner.invoke(app, ["breathe", "--pattern", "fast", "--text"])
+    assert result.exit_code == 2
+    assert "no pattern 'fast'" in result.output and "box" in result.output
+
+
+def test_voice_settings_come_from_the_config_file_then_the_options(private_home: Path) -> None:
+    from companion.config import VoiceChoice, voice_settings
+
+    private_home.mkdir(parents=True, exist_ok=True)
+    (private_home / "config.toml").write_text('[voice]\nvoice = "gmw/en-us"\nrate = 150\n')
+    assert voice_settings(VoiceChoice()).voice == "gmw/en-us"
+    assert voice_settings(VoiceChoice()).rate == 150
+    assert voice_settings(VoiceChoice(rate=170)).rate == 170
+    soft = voice_settings(VoiceChoice(soft=True))
+    assert soft.rate < 150 and soft.volume < voice_settings(VoiceChoice()).volume
+
+
+def test_a_broken_config_file_is_named_and_the_default_voice_used(private_home: Path) -> None:
+    from companion.config import VoiceChoice, voice_settings
+
+    private_home.mkdir(parents=True, exist_ok=True)
+    (private_home / "config.toml").write_text("[voice\n")
+    warnings: list[str] = []
+    assert voice_settings(VoiceChoice(), warnings).rate == 160
+    assert "config.toml could not be read" in warnings[0]

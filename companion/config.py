@@ -1,0 +1,45 @@
+"""The person's settings: config.toml in the data directory, overridden by options."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from companion import paths
+from companion.speech import VoiceSettings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_FILE = "config.toml"
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """What the options said; None leaves the config file's (or the default) value."""
+
+    voice: str | None = None
+    rate: int | None = None
+    soft: bool | None = None
+
+
+def voice_settings(choice: VoiceChoice, warn: list[str] | None = None) -> VoiceSettings:
+    """[voice] in config.toml (voice, rate, soft), then the options on top."""
+    table: dict[str, object] = {}
+    path = paths.data_dir() / CONFIG_FILE
+    if path.is_file():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8")).get("voice", {})
+            table = raw if isinstance(raw, dict) else {}
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            if warn is not None:
+                warn.append(f"{path} could not be read ({e}); using the default voice.")
+    base = VoiceSettings()
+    voice = choice.voice or (table.get("voice") if isinstance(table.get("voice"), str) else None)
+    rate_value = choice.rate if choice.rate is not None else table.get("rate")
+    rate = rate_value if isinstance(rate_value, int) and 60 <= rate_value <= 400 else base.rate
+    soft_value = choice.soft if choice.soft is not None else table.get("soft")
+    settings = VoiceSettings(str(voice) if voice else None, rate, base.volume)
+    return settings.softened() if soft_value is True else settings
