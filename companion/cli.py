@@ -228,6 +228,7 @@ def main() -> None:
     from companion import logs
 
     where = logs.setup()
+    logs.native_stderr_to_log(where)
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,22 @@ def setup() -> Path | None:
     log.setLevel(logging.INFO)
     log.propagate = False  # never onto the screen
     return path
+
+
+def native_stderr_to_log(path: Path | None) -> None:
+    """C libraries (PortAudio, ALSA, espeak, pocketsphinx) write notices straight to file
+    descriptor 2. Send those to the log; Python's own stderr stays on the terminal."""
+    if path is None or os.name == "nt":
+        return
+    try:
+        terminal = os.dup(2)
+        target = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        sys.stderr.flush()
+        os.dup2(target, 2)
+        os.close(target)
+        sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding="utf-8", errors="replace")
+    except (OSError, ValueError):
+        pass
 
 
 def log_path() -> Path:

@@ -31,6 +31,18 @@ class Playing:
         return self.start + len(self.samples)
 
 
+def faded(samples: Samples, frames: int = FADE_FRAMES) -> Samples:
+    """A copy with short ramps at both ends: a sound that starts or stops mid-wave clicks."""
+    n = min(frames, len(samples) // 2)
+    if n == 0:
+        return samples
+    out: Samples = samples.copy()
+    ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
+    out[:n] *= ramp
+    out[-n:] *= ramp[::-1]
+    return out
+
+
 class Mixer:
     def __init__(self, rate: int) -> None:
         self.rate = rate

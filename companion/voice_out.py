@@ -10,6 +10,7 @@ from companion.clock import Clock, sleep
 from companion.console import TextOut
 from companion.events import Role
 from companion.logs import log
+from companion.mixer import faded
 from companion.patterns import Pattern, PhaseStart
 from companion.sounds import load_asset
 from companion.speech import SpeechError, Synth, VoiceSettings
@@ -54,7 +55,7 @@ class VoiceOut:
         if self.failed or not self.speak:
             return
         try:
-            samples = self.synth.render(text)
+            samples = faded(self.synth.render(text))
         except (SpeechError, OSError) as e:
             log.warning("could not speak a line: %s", e)
             sleep(self.clock, min(6.0, 0.8 + 0.22 * len(text.split())))  # read it instead
@@ -90,7 +91,7 @@ class VoiceOut:
             if not self.speak:
                 continue
             try:
-                word = self.synth.render(start.phase.cue)
+                word = faded(self.synth.render(start.phase.cue))
             except (SpeechError, OSError):
                 continue
             self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))

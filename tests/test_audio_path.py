@@ -75,3 +75,55 @@ def test_breathe_cue_tones_follow_the_box_pattern(pulse: PrivatePulse, private_h
     assert len(cues) == 8, cues
     assert np.max(np.abs(np.diff(cues) - 1.0)) < 0.02
     assert voiced_seconds(heard) < 8 * 0.5  # short tones, no speech
+
+
+LINES = """
+title = "Lines"
+[[steps]]
+say = "This is the first line."
+[[steps]]
+say = "This is the second line, after the sound has gone."
+[[steps]]
+say = "And the last line."
+"""
+
+
+def test_when_the_sound_server_dies_the_session_goes_on_in_text(
+    tmp_path: Path, private_home: Path
+) -> None:
+    from tests.pulse import PulseUnavailable
+
+    try:
+        own = PrivatePulse()  # its own server: this test kills it
+    except PulseUnavailable as e:
+        if os.environ.get("COMPANION_REQUIRE_AUDIO"):
+            pytest.fail(str(e))
+        pytest.skip(str(e))
+    script = tmp_path / "lines.toml"
+    script.write_text(LINES, encoding="utf-8")
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "companion", "ground", "--script", str(script), "--no-listen"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, **own.env, "COMPANION_HOME": str(private_home)},
+        )  # fmt: skip
+        assert proc.stdout is not None
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if "first line" in line:
+                own.proc.kill()  # the device vanishes while the first line plays
+        assert proc.wait(60) == 0
+    finally:
+        own.stop()
+    out = "".join(seen)
+    assert out.count("Continuing in text mode") == 1
+    assert "And the last line." in out
+    assert "Traceback" not in out and "pa_linux_alsa" not in out
+    from companion.events import Spoken
+    from companion.store import Store
+
+    store = Store(private_home / "history.db")
+    said = [e.event.text for e in store.events(1) if isinstance(e.event, Spoken)]
+    assert said == ["This is the first line.", "This is the second line, after the sound has gone.",
+                    "And the last line."]  # fmt: skip

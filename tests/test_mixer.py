@@ -66,3 +66,12 @@ def test_a_long_schedule_does_not_drift() -> None:
     heard = np.flatnonzero(pull(mixer, 150 * 4 * rate + 512, block=512))
     assert heard.tolist() == onsets
     assert heard[-1] == 149 * 4 * rate  # the last cue ends the pattern exactly on time
+
+
+def test_speech_is_faded_in_and_out() -> None:
+    from companion.mixer import faded
+
+    loud = np.full(1000, 0.5, dtype=np.float32)
+    out = faded(loud)
+    assert out[0] == 0 and out[-1] == 0 and out[500] == np.float32(0.5)
+    assert loud[0] == np.float32(0.5)  # the cached original is untouched
