@@ -18,10 +18,10 @@ QUICK_SCRIPT = """
 title = "Quick"
 [patterns.quick]
 phases = [
-  { kind = "inhale", seconds = 1, cue = "in" },
-  { kind = "hold", seconds = 1, cue = "hold" },
-  { kind = "exhale", seconds = 1, cue = "out" },
-  { kind = "hold", seconds = 1, cue = "hold" },
+  { kind = "inhale", seconds = 2, cue = "in" },
+  { kind = "hold", seconds = 2, cue = "hold" },
+  { kind = "exhale", seconds = 2, cue = "out" },
+  { kind = "hold", seconds = 2, cue = "hold" },
 ]
 [[steps]]
 say = "Hello. I'm here with you."
@@ -39,7 +39,7 @@ def test_speech_and_every_breathing_cue_reach_the_speaker_on_time(
     script.write_text(QUICK_SCRIPT, encoding="utf-8")
     recording = pulse.record()
     done = subprocess.run(
-        [sys.executable, "-m", "companion", "ground", "--script", str(script)],
+        [sys.executable, "-m", "companion", "ground", "--script", str(script), "--speed", "2"],
         input="", capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "COMPANION_HOME": str(private_home)},
     )  # fmt: skip
@@ -54,7 +54,7 @@ def test_speech_and_every_breathing_cue_reach_the_speaker_on_time(
     assert speech, (starts, done.stdout, log.read_text() if log.exists() else "")
     # "Hello. I'm here with you." is well over a second of voiced sound before the cues.
     assert voiced_seconds(heard[: int((cues[0] - 0.3) * RATE)]) > 0.8
-    # Sixteen cues, one per phase, a second apart, placed on the stream's sample clock.
+    # Sixteen cues, one per phase: 2-second phases at twice the speed, a second apart.
     intervals = np.diff(cues)
     assert len(cues) == 16
     assert np.max(np.abs(intervals - 1.0)) < 0.02, intervals
