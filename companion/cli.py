@@ -135,6 +135,41 @@ def breathe(
 
 
 @app.command()
+def hear(
+    files: Annotated[list[Path], typer.Argument(help="WAV files, one reply each.")],
+    question: Annotated[
+        str, typer.Option("--question", "-q", help="yes-no, scale, command or time.")
+    ] = "yes-no",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Print the reply heard in each file (the live path, fed from a file)."""
+    import json
+    import wave
+
+    from companion.hearing import QUESTIONS, hear_file
+    from companion.voice_in import Recognizer
+
+    if question not in QUESTIONS:
+        raise _fail(f"companion: --question must be one of {', '.join(QUESTIONS)}", 2)
+    recognizer = Recognizer()
+    failed = 0
+    for path in files:
+        try:
+            found = hear_file(path, QUESTIONS[question], recognizer)
+        except (OSError, EOFError, ValueError, wave.Error) as e:
+            typer.echo(f"{path}: cannot be read as a WAV file ({e})", err=True)
+            failed += 1
+            continue
+        if as_json:
+            typer.echo(json.dumps({"path": found.path, "reply": found.reply,
+                                   "heard": found.heard,
+                                   "decode_ms": round(found.seconds * 1000, 1)}))  # fmt: skip
+        else:
+            typer.echo(f"{found.path}\t{found.reply or '-'}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
 def voices() -> None:
     """List the voices companion can speak with."""
     from companion.speech import list_voices

@@ -1,0 +1,75 @@
+"""Hearing a reply from a recording, through the same path as a live session."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from companion.channels import Listening
+from companion.replies import Answer, Command, QuestionType, Said, interpret
+from companion.sounds import read_wav, resample
+from companion.timeparse import ReturnTime
+from companion.voice_in import FRAME, RATE, Recognizer, capture_utterance
+
+# `hear --question NAME`: the command grammar is the one a prompt that waits uses.
+QUESTIONS = {"yes-no": QuestionType.YES_NO, "scale": QuestionType.SCALE,
+             "command": QuestionType.CONFIRM, "time": QuestionType.TIME}  # fmt: skip
+LEAD_IN, TAIL = 0.5, 1.0  # seconds of silence around a clip, as a microphone would give
+
+
+@dataclass(frozen=True)
+class Hearing:
+    path: str
+    heard: str | None  # what the recogniser decoded
+    reply: str | None  # the canonical reply, or None when it is not a reply
+    seconds: float  # decoding time
+
+
+def canonical(text: str | None, qtype: QuestionType) -> str | None:
+    """yes/no/unsure, 0..10, a command name, HH:MM or +MINUTES."""
+    if not text:
+        return None
+    reply = interpret(text, qtype)
+    if isinstance(reply, Said):
+        return reply.command.value
+    if isinstance(reply, Answer):
+        value = reply.value
+        if isinstance(value, ReturnTime):
+            return value.canonical()
+        if qtype is QuestionType.CONFIRM:
+            return Command.NEXT.value
+        return str(value)
+    return None
+
+
+def pcm16(path: Path) -> bytes:
+    samples, rate = read_wav(path)
+    mono = resample(samples, rate, RATE)
+    return bytes(np.clip(mono * 32768, -32768, 32767).astype("<i2").tobytes())
+
+
+def frames_of(pcm: bytes) -> list[bytes]:
+    silence = bytes(int(LEAD_IN * RATE) * 2)
+    tail = bytes(int(TAIL * RATE) * 2)
+    whole = silence + pcm + tail
+    size = FRAME * 2
+    return [whole[i : i + size] for i in range(0, len(whole) - size + 1, size)]
+
+
+def hear_pcm(pcm: bytes, qtype: QuestionType, recognizer: Recognizer) -> tuple[str | None, float]:
+    """What the live path hears in this audio: endpointed, then decoded."""
+    feed = iter(frames_of(pcm))
+    utterance = capture_utterance(lambda _wait: next(feed, None), 30.0, lambda: False)
+    if utterance is None:
+        return None, 0.0
+    started = time.perf_counter()
+    text = recognizer.recognize(utterance, Listening(qtype))
+    return text, time.perf_counter() - started
+
+
+def hear_file(path: Path, qtype: QuestionType, recognizer: Recognizer) -> Hearing:
+    text, seconds = hear_pcm(pcm16(path), qtype, recognizer)
+    return Hearing(str(path), text, canonical(text, qtype), seconds)

@@ -1,0 +1,69 @@
+"""`companion hear`: the live listening path, fed from files spoken by espeak-ng."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from companion.cli import app
+
+runner = CliRunner()
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+
+
+def spoken(tmp_path: Path, text: str, voice: str = "en-us", rate: int = 150) -> Path:
+    path = tmp_path / f"{text.replace(' ', '_')}-{voice}-{rate}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text], check=True)
+    return path
+
+
+def silence(tmp_path: Path) -> Path:
+    path = tmp_path / "silence.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(bytes(32000))
+    return path
+
+
+@needs_espeak
+@pytest.mark.parametrize("voice", ["en-us", "en"])
+def test_yes_and_no_are_heard_as_themselves(tmp_path: Path, voice: str) -> None:
+    yes, no = spoken(tmp_path, "yes", voice), spoken(tmp_path, "no", voice)
+    result = runner.invoke(app, ["hear", "--question", "yes-no", str(yes), str(no)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [f"{yes}\tyes", f"{no}\tno"]
+
+
+@needs_espeak
+def test_a_command_and_a_time(tmp_path: Path) -> None:
+    stop = spoken(tmp_path, "stop")
+    assert runner.invoke(app, ["hear", "-q", "command", str(stop)]).output == f"{stop}\tstop\n"
+    later = spoken(tmp_path, "in twenty minutes", rate=140)
+    assert runner.invoke(app, ["hear", "-q", "time", str(later)]).output == f"{later}\t+20\n"
+
+
+def test_silence_is_no_reply(tmp_path: Path) -> None:
+    quiet = silence(tmp_path)
+    result = runner.invoke(app, ["hear", "--json", str(quiet)])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"path": str(quiet), "reply": None, "heard": None,
+                                         "decode_ms": 0.0}  # fmt: skip
+
+
+def test_a_file_that_is_not_audio_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_text("not audio")
+    result = runner.invoke(app, ["hear", str(bad)])
+    assert result.exit_code == 1 and "cannot be read as a WAV file" in result.output
+
+
+def test_an_unknown_question_type_is_refused() -> None:
+    assert runner.invoke(app, ["hear", "-q", "colour", "x.wav"]).exit_code == 2
