@@ -168,33 +168,31 @@ def main() -> None:
     ours_rec = Recognizer()
 
     def ours(pcm: bytes, qtype: QuestionType) -> str | None:
-        return hear_pcm(pcm, qtype, ours_rec)[0]
+        return hear_pcm(pcm, qtype, ours_rec)[0].text
 
-    rows: list[tuple[str, dict[str, float], dict[str, float] | None, float]] = []
-    contenders: list[tuple[str, Hear | None, int]] = [
-        ("companion (live path)", ours, 1),
-        ("plain grammar decoder", plain_grammar(), 1),
-        ("recognize_sphinx (1 in 10)", stock_sphinx(), 10),
-        ("faster-whisper tiny.en", whisper(), 1),
+    contenders: list[tuple[str, Callable[[], Hear | None], int]] = [
+        ("companion (live path)", lambda: ours, 1),
+        ("plain grammar decoder", plain_grammar, 1),
+        ("recognize_sphinx (1 in 10)", stock_sphinx, 10),
+        ("faster-whisper tiny.en", whisper, 1),
     ]
-    for name, hear, every in contenders:
+    print(f"{len(targets)} in-vocabulary clips, {len(distractors)} distractors, real speakers")
+    print(f"{'':28} {'accuracy':>9} {'yes-no':>7} {'scale':>7} {'command':>8} {'false acc':>10}"
+          f" {'noisy acc':>10} {'noisy FA':>9} {'ms/clip':>8}", flush=True)  # fmt: skip
+    for name, make, every in contenders:
+        hear = make()
         if hear is None:
-            print(f"{name}: not installed, skipped")
+            print(f"{name}: not installed, skipped", flush=True)
             continue
         t, d = targets[::every], distractors[::every]
         started = time.perf_counter()
-        clean = score(hear, t, d)
-        per_clip = (time.perf_counter() - started) / (len(t) + 3 * len(d))
-        noisy = score(hear, noisy_t[::every], noisy_d[::every]) if every == 1 else None
-        rows.append((name, clean, noisy, per_clip))
-    print(f"{len(targets)} in-vocabulary clips, {len(distractors)} distractors, real speakers")
-    print(f"{'':28} {'accuracy':>9} {'yes-no':>7} {'scale':>7} {'command':>8} {'false acc':>10}"
-          f" {'noisy acc':>10} {'noisy FA':>9} {'ms/clip':>8}")  # fmt: skip
-    for name, c, n, per in rows:
+        c = score(hear, t, d)
+        per = (time.perf_counter() - started) / (len(t) + 3 * len(d))
+        n = score(hear, noisy_t[::every], noisy_d[::every]) if every == 1 else None
         noisy = f"{n['accuracy']:10.3f} {n['false accepts']:9.3f}" if n else f"{'-':>10} {'-':>9}"
         print(f"{name:28} {c['accuracy']:9.3f} {c['acc yes-no']:7.3f} {c['acc scale']:7.3f} "
               f"{c['acc confirm']:8.3f} {c['false accepts']:10.3f} {noisy} "
-              f"{per * 1000:8.1f}")  # fmt: skip
+              f"{per * 1000:8.1f}", flush=True)  # fmt: skip
     lat = sorted(latency(targets))
     if lat:
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]

@@ -161,8 +161,9 @@ def hear(
             failed += 1
             continue
         if as_json:
+            margin = None if found.margin == float("-inf") else round(found.margin, 3)
             typer.echo(json.dumps({"path": found.path, "reply": found.reply,
-                                   "heard": found.heard,
+                                   "heard": found.heard, "margin": margin,
                                    "decode_ms": round(found.seconds * 1000, 1)}))  # fmt: skip
         else:
             typer.echo(f"{found.path}\t{found.reply or '-'}")

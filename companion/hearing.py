@@ -12,7 +12,7 @@ from companion.channels import Listening
 from companion.replies import Answer, Command, QuestionType, Said, interpret
 from companion.sounds import read_wav, resample
 from companion.timeparse import ReturnTime
-from companion.voice_in import FRAME, RATE, Recognizer, capture_utterance
+from companion.voice_in import FRAME, RATE, Recognition, Recognizer, capture_utterance
 
 # `hear --question NAME`: the command grammar is the one a prompt that waits uses.
 QUESTIONS = {"yes-no": QuestionType.YES_NO, "scale": QuestionType.SCALE,
@@ -26,6 +26,7 @@ class Hearing:
     heard: str | None  # what the recogniser decoded
     reply: str | None  # the canonical reply, or None when it is not a reply
     seconds: float  # decoding time
+    margin: float = float("-inf")  # how well the phrase fits (see voice_in.REJECT_BELOW)
 
 
 def canonical(text: str | None, qtype: QuestionType) -> str | None:
@@ -59,17 +60,17 @@ def frames_of(pcm: bytes) -> list[bytes]:
     return [whole[i : i + size] for i in range(0, len(whole) - size + 1, size)]
 
 
-def hear_pcm(pcm: bytes, qtype: QuestionType, recognizer: Recognizer) -> tuple[str | None, float]:
-    """What the live path hears in this audio: endpointed, then decoded."""
+def hear_pcm(pcm: bytes, qtype: QuestionType, recognizer: Recognizer) -> tuple[Recognition, float]:
+    """What the live path hears in this audio: endpointed, decoded, checked."""
     feed = iter(frames_of(pcm))
     utterance = capture_utterance(lambda _wait: next(feed, None), 30.0, lambda: False)
     if utterance is None:
-        return None, 0.0
+        return Recognition(None, None, float("-inf")), 0.0
     started = time.perf_counter()
-    text = recognizer.recognize(utterance, Listening(qtype))
-    return text, time.perf_counter() - started
+    found = recognizer.hear(utterance, Listening(qtype))
+    return found, time.perf_counter() - started
 
 
 def hear_file(path: Path, qtype: QuestionType, recognizer: Recognizer) -> Hearing:
-    text, seconds = hear_pcm(pcm16(path), qtype, recognizer)
-    return Hearing(str(path), text, canonical(text, qtype), seconds)
+    found, seconds = hear_pcm(pcm16(path), qtype, recognizer)
+    return Hearing(str(path), found.heard, canonical(found.text, qtype), seconds, found.margin)

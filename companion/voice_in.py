@@ -6,6 +6,7 @@ Typed replies keep working beside the voice: both feed one queue, and the first 
 from __future__ import annotations
 
 import hashlib
+import math
 import queue
 import threading
 import time
@@ -38,14 +39,39 @@ def pad_with_room_tone(pcm: bytes, seconds: float = 0.3) -> bytes:
     return bytes(np.clip(padded + noise, -32768, 32767).astype("<i2").tobytes())
 
 
+# A grammar always answers with its nearest phrase, so each hearing is also decoded by a free
+# phone loop over the same audio. The grammar's acoustic score per word frame, less the phone
+# loop's, says how well the phrase fits. Thresholds measured on real recordings
+# (bench/bench_hear.py, ../shared/speech): replies sit near -3.3, distractors near -4.9.
+REJECT_BELOW = -4.5  # not a reply
+CONFIDENT_FROM = -3.5  # below this a "yes" is never taken as yes
+_SILENCES = {"<sil>", "<s>", "</s>", "[NOISE]", "[SPEECH]"}
+
+
+@dataclass(frozen=True)
+class Recognition:
+    text: str | None  # None: nothing, or not a reply
+    heard: str | None  # what the grammar search decoded, before rejection
+    margin: float
+
+    @property
+    def confident(self) -> bool:
+        return self.margin >= CONFIDENT_FROM
+
+
 class Recognizer:
-    """pocketsphinx with one grammar search per kind of question, built once and kept."""
+    """pocketsphinx with one grammar search per kind of question, built once and kept,
+    and a phone loop that checks each hearing."""
 
     def __init__(self) -> None:
+        from pathlib import Path
+
         import pocketsphinx
 
         self._ps = pocketsphinx
         self.decoder = pocketsphinx.Decoder(samprate=RATE, lm=None, loglevel="FATAL")
+        phones = Path(pocketsphinx.get_model_path()) / "en-us" / "en-us-phone.lm.bin"
+        self.decoder.add_allphone_file("phones", str(phones))
         self._searches: dict[str, str] = {}
         self.lock = threading.Lock()
 
@@ -67,18 +93,49 @@ class Recognizer:
     def _known(self, phrase: str) -> bool:
         return all(self.decoder.lookup_word(w) is not None for w in phrase.split())
 
-    def recognize(self, pcm: bytes, listening: Listening) -> str | None:
+    def _decode(self, search: str, pcm: bytes) -> tuple[str, list[Any]]:
+        self.decoder.activate_search(search)
+        self.decoder.start_utt()
+        self.decoder.process_raw(pcm, full_utt=True)
+        self.decoder.end_utt()
+        hyp = self.decoder.hyp()
+        return (hyp.hypstr.strip() if hyp is not None else ""), list(self.decoder.seg() or [])
+
+    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
         pcm = pad_with_room_tone(pcm)
         with self.lock:
             search = self._search(listening)
             if search is None:
-                return None
-            self.decoder.activate_search(search)
-            self.decoder.start_utt()
-            self.decoder.process_raw(pcm, full_utt=True)
-            self.decoder.end_utt()
-            hyp = self.decoder.hyp()
-        return hyp.hypstr.strip() if hyp is not None and hyp.hypstr.strip() else None
+                return Recognition(None, None, float("-inf"))
+            text, words = self._decode(search, pcm)
+            if not text:
+                return Recognition(None, None, float("-inf"))
+            _, phones = self._decode("phones", pcm)
+        margin = _margin(words, phones)
+        return Recognition(text if margin >= REJECT_BELOW else None, text, margin)
+
+    def recognize(self, pcm: bytes, listening: Listening) -> str | None:
+        return self.hear(pcm, listening).text
+
+
+def _log_score(density: float) -> float:
+    return math.log(density) if density > 0 else -700.0
+
+
+def _margin(words: list[Any], phones: list[Any]) -> float:
+    """Per word frame: the grammar's acoustic log score less the phone loop's, same frames."""
+    spoken = [s for s in words if s.word not in _SILENCES]
+    frames = int(sum(s.end_frame - s.start_frame + 1 for s in spoken))
+    if not spoken or frames <= 0:
+        return float("-inf")
+    lo, hi = min(s.start_frame for s in spoken), max(s.end_frame for s in spoken)
+    grammar = sum(_log_score(float(s.ascore)) for s in spoken)
+    loop = 0.0
+    for s in phones:
+        overlap = min(hi, s.end_frame) - max(lo, s.start_frame) + 1
+        if overlap > 0:
+            loop += _log_score(float(s.ascore)) * overlap / (s.end_frame - s.start_frame + 1)
+    return (grammar - loop) / frames
 
 
 class Microphone:
@@ -223,13 +280,14 @@ class VoiceAndKeys:
             if pcm is None or done.is_set():
                 break
             try:
-                text = self.recognizer.recognize(pcm, listening)
+                found = self.recognizer.hear(pcm, listening)
             except Exception as e:  # a recogniser fault costs this reply, not the session
                 log.warning("recogniser failed: %s", e)
                 break
-            if text and not done.is_set():
-                self.typed.echo_line(f"  (heard: {text})")
-                self.replies.put((request, Heard(text, "voice", confident=True)))
+            log.info("heard %r (margin %.2f)", found.heard, found.margin)
+            if found.text and not done.is_set():
+                self.typed.echo_line(f"  (heard: {found.text})")
+                self.replies.put((request, Heard(found.text, "voice", found.confident)))
                 return
         if not done.is_set():
             self.replies.put((request, None))

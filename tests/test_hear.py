@@ -55,7 +55,7 @@ def test_silence_is_no_reply(tmp_path: Path) -> None:
     result = runner.invoke(app, ["hear", "--json", str(quiet)])
     assert result.exit_code == 0
     assert json.loads(result.output) == {"path": str(quiet), "reply": None, "heard": None,
-                                         "decode_ms": 0.0}  # fmt: skip
+                                         "margin": None, "decode_ms": 0.0}  # fmt: skip
 
 
 def test_a_file_that_is_not_audio_is_named(tmp_path: Path) -> None:

@@ -201,3 +201,20 @@ def test_a_line_with_an_unknown_value_is_left_out_rather_than_said_wrong() -> No
     Session(script, out, FakeIn(clock, [None, None, None]), clock, MemoryRecorder()).run()
     assert "You started at" not in " ".join(out.lines())
     assert out.lines()[-1] == "Bye."
+
+
+def test_an_unsure_voice_yes_at_the_safety_question_is_never_taken_as_yes() -> None:
+    from companion.channels import Heard, Listening
+
+    class UnsureVoice(FakeIn):
+        def listen(self, listening: Listening) -> Heard | None:
+            self.asked.append(listening)
+            self.clock.advance(2.0)
+            return Heard("yes", "voice", confident=False)
+
+    clock = FakeClock()
+    out, rec = FakeOut(clock), MemoryRecorder()
+    outcome = Session(load_script(GROUND), out, UnsureVoice(clock, []), clock, rec).run()
+    safe = next(a for a in rec.of(Answered) if a.key == "safe")
+    assert safe.value == "unsure" and safe.source == "default"
+    assert out.lines(Role.RESOURCE) and outcome.statement is None

@@ -12,7 +12,7 @@ import pytest
 from companion.channels import Heard, Listening
 from companion.console import ConsoleIn
 from companion.replies import QuestionType
-from companion.voice_in import FRAME, RATE, VoiceAndKeys, capture_utterance
+from companion.voice_in import FRAME, RATE, Recognition, VoiceAndKeys, capture_utterance
 
 SILENCE = bytes(FRAME * 2)
 
@@ -60,24 +60,29 @@ class FakeMic:
 
 
 class FakeRecognizer:
-    def __init__(self, text: str | None) -> None:
-        self.text = text
+    def __init__(self, text: str | None, margin: float = -2.0) -> None:
+        self.text, self.margin = text, margin
 
-    def recognize(self, pcm: bytes, listening: Listening) -> str | None:
-        return self.text
+    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
+        return Recognition(self.text, self.text, self.margin)
 
 
-def merged(typed_text: str, heard: str | None, speech: bool) -> VoiceAndKeys:
+def merged(typed_text: str, heard: str | None, speech: bool, margin: float = -2.0) -> VoiceAndKeys:
     mic = FakeMic()
     for frame in [SILENCE] * 10 + (tone_frames(0.6) if speech else []) + [SILENCE] * 40:
         mic.frames.put(frame)
     typed = ConsoleIn(stream=io.StringIO(typed_text), echo=io.StringIO())
-    return VoiceAndKeys(typed, mic, FakeRecognizer(heard), lambda: False)  # type: ignore[arg-type]
+    return VoiceAndKeys(typed, mic, FakeRecognizer(heard, margin), lambda: False)  # type: ignore[arg-type]
 
 
 def test_a_spoken_reply_comes_back_as_voice() -> None:
     inp = merged("", "seven", speech=True)
     assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("seven", "voice")
+
+
+def test_a_hearing_that_barely_fits_is_passed_on_as_unsure() -> None:
+    inp = merged("", "yes", speech=True, margin=-4.0)
+    assert inp.listen(Listening(QuestionType.YES_NO, timeout=3)) == Heard("yes", "voice", False)
 
 
 def test_a_typed_reply_works_while_the_voice_listens() -> None:
