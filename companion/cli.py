@@ -171,6 +171,34 @@ def hear(
 
 
 @app.command()
+def forget(
+    session: Annotated[str | None, typer.Argument(help="A session number.")] = None,
+    all_sessions: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
+) -> None:
+    """Delete a session (or all of them) from your history."""
+    from companion.replay import forget_sessions
+
+    if (session is None) == (not all_sessions):
+        raise _fail("companion: name one session number, or --all", 2)
+    raise typer.Exit(forget_sessions(None if all_sessions else session))
+
+
+@app.command()
+def doctor(
+    mic: Annotated[
+        bool, typer.Option("--mic", help="Check the microphone: level, then 'yes'.")
+    ] = False,
+) -> None:
+    """Check speech, sound and microphone, and show where your data lives."""
+    from companion.doctor import microphone_check, report
+
+    missing = report()
+    if mic:
+        missing += 0 if microphone_check() else 1
+    raise typer.Exit(1 if missing else 0)
+
+
+@app.command()
 def voices() -> None:
     """List the voices companion can speak with."""
     from companion.speech import list_voices

@@ -54,6 +54,33 @@ def show_history(limit: int) -> int:
     return 0
 
 
+def forget_sessions(ref: str | None) -> int:
+    """Delete one session, or all when ref is None, saying what was deleted."""
+    from companion.store import Store
+
+    store, code = _open()
+    if not isinstance(store, Store):
+        return code
+    try:
+        if ref is None:
+            rows = store.sessions(1_000_000)
+            store.forget(None)
+        else:
+            row = store.session(ref)
+            if row is None:
+                typer.echo(f"No session {ref!r}. See `companion history`.", err=True)
+                return 1
+            rows = [row]
+            store.forget(row.id)
+    finally:
+        store.close()
+    if not rows:
+        typer.echo("There were no sessions to delete.")
+    for row in rows:
+        typer.echo(f"Deleted session #{row.id} ({row.started_at.strftime('%a %d %b %Y %H:%M')}).")
+    return 0
+
+
 def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
     from companion.runner import channels, notice
     from companion.store import Store

@@ -160,6 +160,7 @@ class Synth:
             # the file, and now and then loses a line: wait for it, and ask again. A late
             # write from a lost attempt is the same line to the same file, so it is harmless.
             if _wait_for_wav(tmp, WRITE_TIMEOUT):
+                tmp.chmod(0o600)  # lines can hold the person's own words
                 tmp.replace(path)
                 return
             log.warning("speech engine: no audio for %r, asking again", text)

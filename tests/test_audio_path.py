@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +128,25 @@ def test_when_the_sound_server_dies_the_session_goes_on_in_text(
     said = [e.event.text for e in store.events(1) if isinstance(e.event, Spoken)]
     assert said == ["This is the first line.", "This is the second line, after the sound has gone.",
                     "And the last line."]  # fmt: skip
+
+
+def test_doctor_mic_check_hears_yes_through_the_virtual_microphone(
+    pulse: PrivatePulse, tmp_path: Path, private_home: Path
+) -> None:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("needs espeak-ng")
+    yes = tmp_path / "yes.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(yes), "yes"], check=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "companion", "doctor", "--mic"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "COMPANION_HOME": str(private_home)},
+    )  # fmt: skip
+    assert proc.stdout is not None
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "Now say: yes" in line:
+            pulse.play_into_mic(yes).wait(10)
+    proc.wait(60)
+    assert "heard 'yes'" in "".join(seen), "".join(seen)

@@ -132,3 +132,25 @@ def test_a_broken_config_file_is_named_and_the_default_voice_used(private_home: 
     warnings: list[str] = []
     assert voice_settings(VoiceChoice(), warnings).rate == 160
     assert "config.toml could not be read" in warnings[0]
+
+
+def test_forget_deletes_one_session_and_says_which() -> None:
+    runner.invoke(app, ["ground", "--text", "--speed", "1000"], input=SAFE)
+    runner.invoke(app, ["ground", "--text", "--speed", "1000"], input=SAFE)
+    result = runner.invoke(app, ["forget", "1"])
+    assert result.exit_code == 0 and "Deleted session #1" in result.output
+    listed = runner.invoke(app, ["history"]).output
+    assert "#2" in listed and "#1 " not in listed
+    assert "Deleted session #2" in runner.invoke(app, ["forget", "--all"]).output
+    assert "No sessions yet" in runner.invoke(app, ["history"]).output
+
+
+def test_forget_needs_a_session_or_all() -> None:
+    assert runner.invoke(app, ["forget"]).exit_code == 2
+    assert runner.invoke(app, ["forget", "9"]).exit_code == 1
+
+
+def test_doctor_shows_where_data_lives_and_that_it_is_private(private_home: Path) -> None:
+    result = runner.invoke(app, ["doctor"])
+    assert f"data:     {private_home} (0o700)" in result.output
+    assert "network:  never used" in result.output

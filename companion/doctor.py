@@ -1,0 +1,123 @@
+"""`companion doctor`: what works here, what is missing and how to fix it, where data lives."""
+
+from __future__ import annotations
+
+import platform
+import stat
+import sys
+import time
+from collections.abc import Callable
+
+import typer
+
+from companion import __version__, paths
+
+Echo = Callable[[str], None]
+
+
+def _mode(path: object) -> str:
+    try:
+        return oct(stat.S_IMODE(path.stat().st_mode))  # type: ignore[attr-defined]
+    except OSError:
+        return "missing"
+
+
+def report(echo: Echo = typer.echo) -> int:
+    """Prints the checks; returns how many things are missing."""
+    from companion.store import HISTORY_FILE, Store
+
+    missing = 0
+    echo(f"companion {__version__}, Python {platform.python_version()} on {sys.platform}")
+    data = paths.data_dir()
+    echo(f"data:     {data} ({_mode(data)})")
+    history = data / HISTORY_FILE
+    if history.exists():
+        try:
+            store = Store(history)
+            echo(f"history:  {history} ({_mode(history)}), {len(store.sessions(10_000))} sessions")
+            store.close()
+        except Exception as e:
+            echo(f"history:  {history} cannot be read ({e})")
+    else:
+        echo(f"history:  {history} (no sessions yet)")
+    echo(f"log:      {data / 'companion.log'}")
+    echo(f"cache:    {paths.cache_dir()} (rendered speech; safe to delete)")
+    echo("network:  never used")
+
+    from companion.speech import list_voices
+
+    voices = list_voices()
+    if voices:
+        echo(f"speech:   ok, {len(voices)} voices (see `companion voices`)")
+    else:
+        missing += 1
+        echo("speech:   MISSING: no speech engine (Debian/Ubuntu: sudo apt-get install espeak-ng)")
+
+    from companion.audio_out import AudioError, import_sounddevice
+
+    try:
+        sd = import_sounddevice()
+    except AudioError as e:
+        echo(f"sound:    MISSING: {e}")
+        return missing + 2
+    for kind, label in (("output", "speaker"), ("input", "mic")):
+        try:
+            device = sd.query_devices(kind=kind)
+            echo(f"{label + ':':<9} ok, {device['name']}")
+        except Exception:
+            missing += 1
+            echo(f"{label + ':':<9} MISSING: no default {kind} device")
+    return missing
+
+
+def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
+    """A level meter, then 'say yes': proves the whole listening path."""
+    import queue
+
+    import numpy as np
+
+    from companion.audio_out import AudioError
+    from companion.channels import Listening
+    from companion.replies import QuestionType
+    from companion.voice_in import Microphone, Recognizer, capture_utterance
+
+    try:
+        mic = Microphone()
+    except AudioError as e:
+        echo(f"mic:      {e}")
+        return False
+    try:
+        echo("Make a sound: the bar shows what the microphone hears.")
+        end = time.monotonic() + seconds
+        loudest = 0.0
+        while time.monotonic() < end:
+            try:
+                frame = mic.frames.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            level = float(np.sqrt(np.mean((np.frombuffer(frame, "<i2") / 32768.0) ** 2)))
+            loudest = max(loudest, level)
+            bar = "█" * min(40, int(level * 400))
+            sys.stdout.write(f"\r  level {bar:<40}")
+            sys.stdout.flush()
+        echo("")
+        if loudest < 0.001:
+            echo("mic:      nothing heard at all: is the microphone muted or disconnected?")
+        echo("Now say: yes")
+        recognizer = Recognizer()
+
+        def frames(wait: float) -> bytes | None:
+            try:
+                return mic.frames.get(timeout=wait)
+            except queue.Empty:
+                return None
+
+        pcm = capture_utterance(frames, 8.0, lambda: False)
+        if pcm is None:
+            echo("mic:      no speech heard within 8 seconds")
+            return False
+        found = recognizer.hear(pcm, Listening(QuestionType.YES_NO))
+        echo(f"mic:      heard {found.heard or 'nothing clear'!r} (fit {found.margin:.2f})")
+        return found.text in ("yes", "yeah", "yep")
+    finally:
+        mic.close()
