@@ -144,7 +144,7 @@ def latency(targets: list[Clip], count: int = 40) -> list[float]:
                   t0: float = t0, speech_end: int = speech_end) -> bytes | None:  # fmt: skip
             i = state["i"]
             if i >= len(frames):
-                return None
+                return b""  # the stream has ended
             due = t0 + (i + 1) * 0.03
             time.sleep(max(0.0, due - time.monotonic()))
             if i == speech_end:

@@ -12,7 +12,7 @@ from companion.channels import Listening
 from companion.replies import Answer, Command, QuestionType, Said, interpret
 from companion.sounds import read_wav, resample
 from companion.timeparse import ReturnTime
-from companion.voice_in import FRAME, RATE, Recognition, Recognizer, capture_utterance
+from companion.voice_in import END, FRAME, RATE, Recognition, Recognizer, capture_utterance
 
 # `hear --question NAME`: the command grammar is the one a prompt that waits uses.
 QUESTIONS = {"yes-no": QuestionType.YES_NO, "scale": QuestionType.SCALE,
@@ -63,7 +63,7 @@ def frames_of(pcm: bytes) -> list[bytes]:
 def hear_pcm(pcm: bytes, qtype: QuestionType, recognizer: Recognizer) -> tuple[Recognition, float]:
     """What the live path hears in this audio: endpointed, decoded, checked."""
     feed = iter(frames_of(pcm))
-    utterance = capture_utterance(lambda _wait: next(feed, None), 30.0, lambda: False)
+    utterance = capture_utterance(lambda _wait: next(feed, END), 30.0, lambda: False)
     if utterance is None:
         return Recognition(None, None, float("-inf")), 0.0
     started = time.perf_counter()

@@ -174,6 +174,9 @@ class Microphone:
             pass
 
 
+END = b""  # what a frame source returns once it has ended
+
+
 def capture_utterance(
     frames: Callable[[float], bytes | None],
     timeout: float,
@@ -199,6 +202,8 @@ def capture_utterance(
         if left <= 0:
             return b"".join(speech) if speech else None
         frame = frames(min(left, 0.1))
+        if frame == END:  # the source has ended (a file): no more is coming
+            return b"".join(speech) if speech else None
         if frame is None or len(frame) != endpointer.frame_bytes:
             continue
         if muted():
@@ -254,7 +259,8 @@ class VoiceAndKeys:
         self.typed.show_hint(listening)
         self._request += 1
         request = self._request
-        deadline = time.monotonic() + listening.timeout / self.speed
+        # Not compressed by --speed: nobody can answer faster out loud.
+        deadline = time.monotonic() + listening.timeout
         done = threading.Event()
         self.mic.drain()
         threading.Thread(target=self._voice, args=(request, listening, deadline, done),

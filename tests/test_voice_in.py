@@ -43,6 +43,15 @@ def test_nothing_said_gives_none_by_the_timeout() -> None:
     assert capture_utterance(feeder([SILENCE] * 20), 0.2, lambda: False) is None
 
 
+def test_a_source_that_ends_ends_the_capture_at_once() -> None:
+    import time
+
+    frames = iter([SILENCE] * 5)
+    started = time.monotonic()
+    assert capture_utterance(lambda _w: next(frames, b""), 30.0, lambda: False) is None
+    assert time.monotonic() - started < 5.0  # not the 30-second deadline
+
+
 def test_while_muted_nothing_is_heard_even_its_own_voice() -> None:
     frames = [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40
     assert capture_utterance(feeder(frames), 0.3, lambda: True) is None

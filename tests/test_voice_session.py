@@ -1,0 +1,72 @@
+"""A whole `companion ground` session by voice, through a virtual microphone, offline."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pulse import PrivatePulse
+
+pytestmark = pytest.mark.audio
+
+# Each reply is spoken when the session opens the microphone, and again if it asks again.
+REPLIES = ["yes", "four", "three", "no", "in twenty minutes", "no"]
+
+
+def speak(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / f"{text.replace(' ', '_')}.wav"
+    raw = tmp_path / "raw.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw), text], check=True)
+    # Real speech starts from room sound, not from a device waking up: lead with silence.
+    subprocess.run(["sox", str(raw), str(path), "pad", "0.4", "0.3"], check=True)
+    return path
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")),
+                    reason="needs espeak-ng and sox")  # fmt: skip
+def test_a_whole_session_by_voice_opens_no_network_socket(
+    pulse: PrivatePulse, tmp_path: Path, private_home: Path
+) -> None:
+    if shutil.which("strace") is None:
+        if os.environ.get("COMPANION_REQUIRE_AUDIO"):
+            pytest.fail("strace is needed to prove the session stays offline")
+        pytest.skip("needs strace")
+    spoken = {text: speak(tmp_path, text) for text in REPLIES}
+    trace = tmp_path / "trace"
+    proc = subprocess.Popen(
+        ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=socket,connect", "-o", str(trace),
+         sys.executable, "-m", "companion", "ground", "--speed", "50"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "COMPANION_HOME": str(private_home)},
+    )  # fmt: skip
+    assert proc.stdout is not None
+    seen: list[str] = []
+    index = 0
+    for line in proc.stdout:
+        seen.append(line)
+        if "(heard:" in line:
+            index += 1
+        elif "(listening" in line and index < len(REPLIES):
+            pulse.play_into_mic(spoken[REPLIES[index]]).wait(10)
+    assert proc.wait(300) == 0
+    out = "".join(seen)
+    assert "text mode" not in out
+    assert re.search(r"I'll be back at \d{1,2}:\d{2} [ap]m", out), out
+    # Every answer came by voice, and the distress ratings were heard.
+    from companion.events import Answered
+    from companion.store import Store
+
+    answers = [e.event for e in Store(private_home / "history.db").events(1)
+               if isinstance(e.event, Answered)]  # fmt: skip
+    assert [a.source for a in answers] == ["voice"] * len(REPLIES)
+    assert [a.value for a in answers if a.key == "distress"] == ["4", "3"]
+    # No inet socket was ever opened: only local (unix) ones, e.g. to the sound server.
+    calls = trace.read_text()
+    assert "socket(AF_UNIX" in calls  # the trace did see the sound server's socket
+    assert not re.search(r"socket\(AF_INET6?\b", calls), calls
