@@ -222,8 +222,8 @@ class _Fields:
             raise self.fail(name, "expected a list of non-empty strings")
         return tuple(value)
 
-    def check_unknown(self, allowed_extra: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-        unknown = sorted(set(self.table) - self.used - allowed_extra)
+    def check_unknown(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
         if unknown:
             raise ScriptError(self.path, self.where, f"unknown field '{unknown[0]}'")
 

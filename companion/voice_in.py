@@ -68,7 +68,6 @@ class Recognizer:
 
         import pocketsphinx
 
-        self._ps = pocketsphinx
         self.decoder = pocketsphinx.Decoder(samprate=RATE, lm=None, loglevel="FATAL")
         phones = Path(pocketsphinx.get_model_path()) / "en-us" / "en-us-phone.lm.bin"
         self.decoder.add_allphone_file("phones", str(phones))
@@ -221,12 +220,6 @@ def capture_utterance(
             speech.append(frame)
             if not endpointer.in_speech:
                 return b"".join(speech)
-
-
-@dataclass
-class _Request:
-    listening: Listening
-    answered: threading.Event
 
 
 class VoiceAndKeys:
