@@ -30,6 +30,11 @@ def hint(listening: Listening) -> str:
     return _HINTS[listening.qtype]
 
 
+def reading_time(text: str) -> float:
+    """Session seconds to give a printed line: long enough to read it, calmly."""
+    return min(6.0, 0.8 + 0.22 * len(text.split()))
+
+
 class TextOut:
     """Prints each line, then gives it the time it takes to read."""
 
@@ -59,7 +64,7 @@ class TextOut:
         prefix = {Role.PROMPT: "? ", Role.REPROMPT: "? ", Role.RESOURCE: "! "}.get(role, "  ")
         self._print(f"{prefix}{text}")
         if self.pace:
-            sleep(self.clock, min(6.0, 0.8 + 0.22 * len(text.split())))
+            sleep(self.clock, reading_time(text))
 
     def show(self, lines: list[str], title: str) -> None:
         self._end_countdown()
@@ -170,8 +175,12 @@ class ConsoleIn:
             line = self.stream.readline()
         except (OSError, ValueError):
             line = ""
+        return self._heard(line)
+
+    def _heard(self, line: str) -> Heard | None:
         if line == "":
             if self.tty:  # Ctrl-D in a terminal: the person wants to stop
+                self._show("")
                 return Heard("stop", "key")
             self.ended = True
             return None
@@ -193,15 +202,9 @@ class ConsoleIn:
             if not ready:
                 self._show("")
                 return None
-            line = self.stream.readline()
-        else:  # pragma: no cover - Windows consoles cannot be select()ed
-            line = _read_with_timeout(self.stream, timeout)
-            if line is None:
-                return None
-        if line == "":  # Ctrl-D in a terminal: the person wants to stop
-            self._show("")
-            return Heard("stop", "key")
-        return Heard(line.rstrip("\r\n"), "key")
+            return self.read_line()
+        line = _read_with_timeout(self.stream, timeout)  # pragma: no cover - Windows consoles
+        return None if line is None else self._heard(line)  # pragma: no cover
 
     def close(self) -> None:
         pass

@@ -11,18 +11,19 @@ from companion.channels import Output
 from companion.clock import SystemClock
 from companion.console import TextOut
 from companion.events import Answered, Cue, Role, Spoken
-from companion.store import SessionRow, open_history
+from companion.store import SessionRow, Store, open_history
 from companion.timeparse import format_clock
 
 if TYPE_CHECKING:
     from companion.runner import Settings
 
 
-def _open() -> tuple[object, int]:
+def _open() -> Store | None:
+    """The history, or None (having said why) when it cannot be opened."""
     opened = open_history(paths.data_dir())
     if opened.notice:
         typer.echo(f"  ({opened.notice})", err=True)
-    return opened.store, 0 if opened.store else 1
+    return opened.store
 
 
 def _status(row: SessionRow) -> str:
@@ -30,11 +31,10 @@ def _status(row: SessionRow) -> str:
 
 
 def show_history(limit: int) -> int:
-    from companion.store import Store
 
-    store, code = _open()
-    if not isinstance(store, Store):
-        return code
+    store = _open()
+    if store is None:
+        return 1
     rows = store.sessions(limit)
     if not rows:
         typer.echo("No sessions yet. Start one with: companion ground")
@@ -56,11 +56,10 @@ def show_history(limit: int) -> int:
 
 def forget_sessions(ref: str | None) -> int:
     """Delete one session, or all when ref is None, saying what was deleted."""
-    from companion.store import Store
 
-    store, code = _open()
-    if not isinstance(store, Store):
-        return code
+    store = _open()
+    if store is None:
+        return 1
     try:
         if ref is None:
             rows = store.sessions(1_000_000)
@@ -83,11 +82,10 @@ def forget_sessions(ref: str | None) -> int:
 
 def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
     from companion.runner import channels, notice
-    from companion.store import Store
 
-    store, code = _open()
-    if not isinstance(store, Store):
-        return code
+    store = _open()
+    if store is None:
+        return 1
     row = store.session(ref)
     if row is None:
         typer.echo(f"No session {ref!r}. See `companion history`.", err=True)
@@ -115,11 +113,9 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
     return 0
 
 
-def _full(store: object, row: SessionRow, out: Output, clock: SystemClock) -> None:
+def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> None:
     from companion.patterns import Pattern, Phase, PhaseKind, PhaseStart
-    from companion.store import Store
 
-    assert isinstance(store, Store)
     events = list(store.events(row.id))
     t0 = events[0].t if events else 0.0
     for stored in events:

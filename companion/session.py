@@ -184,7 +184,7 @@ class Session:
                 misses += 1
                 if misses > RETRIES:
                     return None
-                help_text = self.script.message(f"help_{qtype.value.replace('-', '_')}")
+                help_text = self._help(qtype)
                 self._say(f"{self.script.message('unclear')} {help_text}", Role.REPROMPT)
                 continue
             problem = check(reply.value) if check else None
@@ -194,6 +194,9 @@ class Session:
             return reply.value, heard
         return None
 
+    def _help(self, qtype: QuestionType) -> str:
+        return self.script.message(f"help_{qtype.value.replace('-', '_')}")
+
     def _command(self, command: Command, prompt: str, qtype: QuestionType) -> bool:
         """Act on a command heard during a question; False when it is not one here."""
         if command is Command.STOP:
@@ -202,7 +205,7 @@ class Session:
             self._say(prompt, Role.REPROMPT)
             return True
         if command is Command.HELP:
-            help_text = self.script.message(f"help_{qtype.value.replace('-', '_')}")
+            help_text = self._help(qtype)
             self._say(f"{help_text} {self.script.message('help_commands')}", Role.REPROMPT)
             return True
         if command is Command.PAUSE:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from companion import paths
 from companion.audio_out import AudioError, AudioOut
 from companion.clock import Clock, sleep
-from companion.console import TextOut
+from companion.console import TextOut, reading_time
 from companion.events import Role
 from companion.logs import log
 from companion.mixer import faded
 from companion.patterns import Pattern, PhaseStart
-from companion.sounds import load_asset
+from companion.sounds import Samples, load_asset
 from companion.speech import SpeechError, Synth, VoiceSettings
 
 CUE_WORD_DELAY = 0.12  # the word follows its tone closely, so the tone marks the boundary
@@ -58,7 +58,7 @@ class VoiceOut:
             samples = faded(self.synth.render(text))
         except (SpeechError, OSError) as e:
             log.warning("could not speak a line: %s", e)
-            sleep(self.clock, min(6.0, 0.8 + 0.22 * len(text.split())))  # read it instead
+            sleep(self.clock, reading_time(text))  # read it instead
             return
         mixer = self.audio.mixer
         # A breath of silence after whatever is still playing; none if nothing is.
@@ -82,19 +82,28 @@ class VoiceOut:
         """Place every cue of the run on the stream's sample clock, from one anchor."""
         if self.failed:
             return
+        words = self._cue_words(pattern) if self.speak else {}
         lead = max(0.0, t0 - self.clock.monotonic()) / self.speed
         first = self.audio.frame_heard_now() + round((lead + self.audio.latency) * self.audio.rate)
         first = max(first, self.audio.mixer.frame)
         for start in starts:
             at = first + round(start.at / self.speed * self.audio.rate)
             self.audio.play(self.tones[start.phase.kind.value], at)
-            if not self.speak:
+            word = words.get(start.phase.cue)
+            if word is not None:
+                self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))
+
+    def _cue_words(self, pattern: Pattern) -> dict[str, Samples]:
+        """Each distinct cue word once: a long run repeats the same few words."""
+        words: dict[str, Samples] = {}
+        for phase in pattern.phases:
+            if phase.cue in words:
                 continue
             try:
-                word = faded(self.synth.render(start.phase.cue))
+                words[phase.cue] = faded(self.synth.render(phase.cue))
             except (SpeechError, OSError):
-                continue
-            self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))
+                pass  # the tone still marks the phase
+        return words
 
     def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
         self.screen.cue(start, pattern, at)
