@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+from companion.logs import log
 from companion.mixer import Mixer, Playing
 from companion.sounds import RATE, Samples
 
@@ -118,6 +119,8 @@ class AudioOut:
         return True
 
     def close(self) -> None:
+        log.info("sound output closed after %d frames, %d underruns", self.mixer.frame,
+                 self.underruns)  # fmt: skip
         try:
             self.mixer.cancel_all()
             time.sleep(min(self.latency + 0.02, 0.3))  # let the fade-out play

@@ -32,6 +32,9 @@ RateOption = Annotated[
     int | None, typer.Option("--rate", min=60, max=400, help="Speaking rate, words a minute.")
 ]  # fmt: skip
 SoftOption = Annotated[bool, typer.Option("--soft", help="Quieter and slower, near a whisper.")]
+VoiceOffOption = Annotated[
+    bool, typer.Option("--voice-off", help="Cue tones only: words on screen, replies typed.")
+]  # fmt: skip
 
 
 def _settings(text: bool, speed: float, voice: str | None, rate: int | None, soft: bool,
@@ -85,6 +88,7 @@ def ground(
     listen: Annotated[
         bool, typer.Option("--listen/--no-listen", help="Hear spoken replies (keys always work).")
     ] = True,
+    voice_off: VoiceOffOption = False,
     voice: VoiceOption = None,
     rate: RateOption = None,
     soft: SoftOption = False,
@@ -95,7 +99,7 @@ def ground(
 
     loaded = _load(script)
     assert isinstance(loaded, Script)
-    settings = _settings(text, speed, voice, rate, soft, listen=listen)
+    settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off)
     assert isinstance(settings, Settings)
     raise typer.Exit(run_session(loaded, settings))
 
@@ -108,9 +112,7 @@ def breathe(
     minutes: Annotated[float, typer.Option("--minutes", "-m", min=0.1, max=120)] = 5.0,
     text: TextOption = False,
     speed: SpeedOption = 1.0,
-    voice_off: Annotated[
-        bool, typer.Option("--voice-off", help="Cue tones only, no spoken words.")
-    ] = False,
+    voice_off: VoiceOffOption = False,
     voice: VoiceOption = None,
     rate: RateOption = None,
     soft: SoftOption = False,

@@ -343,11 +343,12 @@ class Session:
         self._answer("stay", got[0] if got else NO, got[1] if got else None)
         if not stay:
             return
-        self._say(self.script.message("break_start"), Role.NOTE)
+        # The timer starts at "yes", not after the first note has been said.
         total = (return_at - self.clock.now()).total_seconds()
         end = self.clock.monotonic() + total
         checkin = brk.checkin_minutes * 60
         next_checkin = self.clock.monotonic() + checkin if checkin else float("inf")
+        self._say(self.script.message("break_start"), Role.NOTE)
         while (left := end - self.clock.monotonic()) > 0:
             self.out.countdown(left, total)
             if self.clock.monotonic() >= next_checkin and left > 60:
@@ -355,7 +356,8 @@ class Session:
                 self._say(self.script.message("break_checkin", minutes_left=minutes_left),
                           Role.NOTE)  # fmt: skip
                 next_checkin += checkin
-            self.clock.sleep_until(min(end, self.clock.monotonic() + 1.0))
+            # Wake each second for the countdown, and exactly on time for a check-in.
+            self.clock.sleep_until(min(end, next_checkin, self.clock.monotonic() + 1.0))
         self.out.countdown(0, total)
         self.out.chime()
         self._say(self.script.message("break_end"), Role.NOTE)
