@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+from companion import faults
 from companion.logs import log
 from companion.mixer import Mixer, Playing
 from companion.sounds import RATE, Samples
@@ -47,6 +48,8 @@ def import_sounddevice() -> Any:
     if _ALSA_HANDLER is None and sys.platform.startswith("linux"):
         _quiet_alsa()
     try:
+        if faults.on("no-portaudio"):
+            raise OSError("libportaudio.so.2: cannot open shared object file")
         import sounddevice
     except OSError:
         raise AudioError(
@@ -67,7 +70,12 @@ class AudioOut:
         self._anchor: tuple[int, float] | None = None  # (frame, stream time it is heard)
         self._last_callback = time.monotonic()
         self._started = threading.Event()
+        self._stop_after = faults.number("output-dies")
+        self._opened = time.monotonic()
+        self._sd = sd
         try:
+            if faults.on("no-output"):
+                raise sd.PortAudioError("Error querying device -1")
             sd.query_devices(device, kind="output")
             self.stream = sd.OutputStream(
                 samplerate=rate, channels=1, dtype="float32", device=device,
@@ -83,6 +91,8 @@ class AudioOut:
     def _callback(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
         if status.output_underflow:
             self.underruns += 1
+        if self._stop_after is not None and time.monotonic() - self._opened > self._stop_after:
+            raise self._sd.CallbackAbort  # as a device that vanishes
         first = self.mixer.frame
         outdata[:, 0] = self.mixer.render(frames)
         dac = time_info.outputBufferDacTime or (self.stream.time + self.stream.latency)
@@ -100,7 +110,11 @@ class AudioOut:
         if anchor is None:
             return self.mixer.frame
         frame, dac = anchor
-        return frame + round((float(self.stream.time) - dac) * self.rate)
+        try:
+            now = float(self.stream.time)
+        except Exception:  # a closed or vanished stream has no time: nothing is playing
+            return self.mixer.frame
+        return frame + round((now - dac) * self.rate)
 
     def play(self, samples: Samples, start: int | None = None) -> Playing:
         return self.mixer.add(samples, start)

@@ -10,7 +10,7 @@ from companion import paths
 from companion.channels import Output
 from companion.clock import SystemClock
 from companion.console import TextOut
-from companion.events import Answered, Cue, Role, Spoken
+from companion.events import Answered, Cue, Role, Spoken, Status
 from companion.store import SessionRow, Store, open_history
 from companion.timeparse import format_clock
 
@@ -27,6 +27,8 @@ def _open() -> Store | None:
 
 
 def _status(row: SessionRow) -> str:
+    if row.status is Status.RUNNING:
+        return "in progress"
     return "finished" if not row.status.cut_short else f"cut short ({row.status.value})"
 
 

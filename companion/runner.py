@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import FrameType
 
-from companion import paths
+from companion import interrupts, paths
 from companion.channels import Input, Output
 from companion.clock import SystemClock
 from companion.console import ConsoleIn, TextOut
 from companion.events import Status
+from companion.logs import log
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
 from companion.speech import VoiceSettings
-from companion.store import SessionRecorder, open_history
+from companion.store import SessionRecorder, Store, open_history
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -41,12 +44,12 @@ def notice(text: str) -> None:
 
 @contextmanager
 def signals_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end a session as calmly as Ctrl-C does."""
+    """Ctrl-C, SIGTERM and SIGHUP end a session calmly, never in the middle of a write."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signal.Signals(signum).name)
+        interrupts.deliver(signal.Signals(signum).name)
 
-    wanted = [s for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s)]
+    wanted = [s for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s)]
     previous = {name: signal.signal(getattr(signal, name), handler) for name in wanted}
     try:
         yield
@@ -62,8 +65,10 @@ def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str
         from companion.voice_out import open_voice
 
         voice = open_voice(clock, settings.speed, settings.voice, settings.speak)
+        if voice.problem and voice.output is not None:
+            notice(voice.problem)
         if voice.output is not None:
-            if not settings.listen or not settings.speak:
+            if not settings.listen or not settings.speak:  # --voice-off: replies typed
                 return voice.output, typed, "voice"
             from companion.voice_in import OpeningInput
 
@@ -83,23 +88,37 @@ def run_session(script: Script, settings: Settings) -> int:
         opened = open_history(paths.data_dir())
         if opened.notice:
             notice(opened.notice)
-        session_id = opened.store.start(script.name, mode, clock.now()) if opened.store else None
-        recorder = SessionRecorder(opened.store, session_id)
+        begin = (script.name, mode, clock.now())
+        recorder = SessionRecorder(opened.store, _start(opened.store, begin), begin)
         try:
             outcome = Session(script, out, inp, clock, recorder).run()
         finally:
+            inp.close()  # stop listening before the sound it listens around goes away
             out.close()
-            inp.close()
+            recorder.catch_up()
             if opened.store:
                 opened.store.close()
-    _report_history(recorder, opened.store is not None)
+    _report_history(recorder, opened.store)
     return EXIT_INTERRUPTED if outcome.status is Status.INTERRUPTED else EXIT_OK
 
 
-def _report_history(recorder: SessionRecorder, had_store: bool) -> None:
-    if recorder.failed:
-        notice(f"Part of this session could not be saved to your history ({recorder.failed}).")
-    if recorder.kept and (recorder.failed or not had_store):
+def _start(store: Store | None, begin: tuple[str, str, datetime]) -> int | None:
+    """The session's row in the history; None (and it is tried again at the end) if the
+    history cannot be written now."""
+    if store is None:
+        return None
+    try:
+        return store.start(*begin)
+    except sqlite3.Error as e:
+        log.warning("history: cannot start a session: %s", e)
+        return None
+
+
+def _report_history(recorder: SessionRecorder, store: Store | None) -> None:
+    if recorder.failed and store is not None:
+        notice(f"Part of this session could not be saved to your history at {store.path} "
+               f"({recorder.failed}).")  # fmt: skip
+    if recorder.kept:
         # Nothing said is lost: what could not be written goes to the screen and the log.
         from companion.logs import keep_unsaved
 

@@ -20,6 +20,7 @@ from companion.events import (
     Statement,
     Status,
 )
+from companion.interrupts import Interrupted
 from companion.patterns import schedule
 from companion.replies import (
     NO,
@@ -54,10 +55,6 @@ RETRIES = 2  # re-prompts before taking the safe default
 MAX_TURNS = 8  # replies of any kind to one question, so nothing can loop for ever
 SHORT_BREAK_MINUTES = 20
 BREATH_LEAD = 0.5  # session seconds between placing a breathing run's sound and its start
-
-
-class Interrupted(Exception):
-    """Ctrl-C or a termination signal, raised into the session."""
 
 
 @dataclass

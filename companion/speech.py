@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from companion import faults
 from companion.logs import log
 from companion.sounds import RATE, Samples, read_wav, resample
 
@@ -105,6 +106,7 @@ class Synth:
         self._pending: dict[str, Future[Path]] = {}
         self._lock = threading.Lock()
         self._ready: Future[str] = Future()
+        self._rendered = 0
         self.engine_name = (
             _engine_id()
         )  # known without starting the engine: cached lines play at once
@@ -120,6 +122,8 @@ class Synth:
 
     def _work(self) -> None:
         try:
+            if faults.on("no-tts"):
+                raise RuntimeError("libespeak-ng.so.1: cannot open shared object file")
             import pyttsx3
 
             _silence_driver_prints()
@@ -192,6 +196,9 @@ class Synth:
         """The line's samples; raises SpeechError at once once the engine has hung."""
         if self.broken:
             raise SpeechError(self.broken)
+        self._rendered += 1
+        if self._rendered == faults.number("tts-fails"):
+            raise SpeechError("the speech engine could not render this line")
         try:
             path = self.request(text).result(timeout=timeout)
         except TimeoutError:

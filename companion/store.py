@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from companion import faults
 from companion.events import (
     Answered,
     Ended,
@@ -21,6 +24,7 @@ from companion.events import (
     kind_of,
     to_data,
 )
+from companion.interrupts import held
 
 # Each migration runs once, in order; PRAGMA user_version holds how many have run.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -52,6 +56,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
 )
+
+
+WRITE_WAIT = 0.5  # seconds a write waits for another process's lock during a session
+CATCH_UP_WAIT = 5.0  # ... and at the end, when nothing is waiting on it
 
 
 class StoreError(Exception):
@@ -86,9 +94,11 @@ def _dt(text: str | None) -> datetime | None:
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._writes = 0
         try:
             new = not path.exists()
-            self.db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
+            # A short wait for a lock: a session must not stall on its history.
+            self.db = sqlite3.connect(path, timeout=WRITE_WAIT, isolation_level=None)
             if new:
                 path.chmod(0o600)
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -119,7 +129,29 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _injected_fault(self) -> None:
+        if slow := faults.number("store-slow"):
+            time.sleep(slow)
+        self._writes += 1
+        message = faults.store_error()
+        after = faults.number("store-fails-after")
+        if message is None and after is not None and self._writes > after + 1:
+            message = "disk I/O error"
+        if message:
+            raise sqlite3.OperationalError(message)
+
     def start(self, script: str, mode: str, at: datetime) -> int:
+        self._injected_fault()
         cur = self.db.execute(
             "INSERT INTO sessions (started_at, script, mode, status, pid) VALUES (?, ?, ?, ?, ?)",
             (at.isoformat(), script, mode, Status.RUNNING.value, os.getpid()),
@@ -128,8 +160,9 @@ class Store:
         return cur.lastrowid
 
     def add(self, session_id: int, event: Event, t: float, at: datetime) -> None:
-        """One event, committed at once (autocommit), with the session's summary kept current."""
-        with self.db:
+        """One event and the session's summary, committed together at once."""
+        self._injected_fault()
+        with self._transaction():
             self.db.execute(
                 "INSERT INTO events (session_id, t, at, kind, data) VALUES (?, ?, ?, ?, ?)",
                 (session_id, t, at.isoformat(), kind_of(event), json.dumps(to_data(event))),
@@ -301,10 +334,16 @@ def _alive(pid: int) -> bool:
 
 
 class SessionRecorder:
-    """Records one session's events into the store; never lets a write error stop the session."""
+    """Records one session's events into the store; never lets a write error stop the session.
 
-    def __init__(self, store: Store | None, session_id: int | None) -> None:
+    What cannot be written is kept, and tried once more when the session ends: a lock held by
+    another process is usually gone by then.
+    """
+
+    def __init__(self, store: Store | None, session_id: int | None,
+                 begin: tuple[str, str, datetime] | None = None) -> None:  # fmt: skip
         self.store, self.session_id = store, session_id
+        self.begin = begin  # (script, mode, started at): to start the row late
         self.failed: str | None = None
         self.kept: list[tuple[Event, float, datetime]] = []  # what could not be written
 
@@ -313,7 +352,26 @@ class SessionRecorder:
             self.kept.append((event, t, at))
             return
         try:
-            self.store.add(self.session_id, event, t, at)
+            with held():  # a signal now waits for this write
+                self.store.add(self.session_id, event, t, at)
         except sqlite3.Error as e:
             self.failed = str(e)
             self.kept.append((event, t, at))
+
+    def catch_up(self) -> None:
+        """Write what was kept, now that nothing is waiting on the store."""
+        if not self.kept or self.store is None:
+            return
+        try:
+            self.store.db.execute(f"PRAGMA busy_timeout = {int(CATCH_UP_WAIT * 1000)}")
+            if self.session_id is None:
+                if self.begin is None:
+                    return
+                self.session_id = self.store.start(*self.begin)
+            while self.kept:
+                self.store.add(self.session_id, *self.kept[0])
+                self.kept.pop(0)
+        except sqlite3.Error as e:
+            self.failed = str(e)
+            return
+        self.failed = None

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from companion import faults
 from companion.audio_out import AudioError, import_sounddevice
 from companion.channels import Heard, Input, Listening
 from companion.console import ConsoleIn, hint
@@ -101,6 +102,8 @@ class Recognizer:
         return (hyp.hypstr.strip() if hyp is not None else ""), list(self.decoder.seg() or [])
 
     def hear(self, pcm: bytes, listening: Listening) -> Recognition:
+        if faults.on("recognizer-raises"):
+            raise RuntimeError("the decoder failed")
         pcm = pad_with_room_tone(pcm)
         with self.lock:
             search = self._search(listening)
@@ -143,7 +146,12 @@ class Microphone:
     def __init__(self, device: int | str | None = None) -> None:
         sd = import_sounddevice()
         self.frames: queue.Queue[bytes] = queue.Queue(maxsize=2000)
+        self._stop_after = faults.number("input-dies")
+        self._opened = self._last_callback = time.monotonic()
+        self._sd = sd
         try:
+            if faults.on("no-input"):
+                raise sd.PortAudioError("Error querying device -1")
             sd.query_devices(device, kind="input")
             self.stream = sd.RawInputStream(samplerate=RATE, channels=1, dtype="int16",
                                             blocksize=FRAME, device=device,
@@ -153,10 +161,21 @@ class Microphone:
             raise AudioError(f"No microphone could be opened ({e}).") from None
 
     def _callback(self, data: Any, frames: int, time_info: Any, status: Any) -> None:
+        if self._stop_after is not None and time.monotonic() - self._opened > self._stop_after:
+            raise self._sd.CallbackAbort  # as a microphone that is unplugged
+        self._last_callback = time.monotonic()
         try:
             self.frames.put_nowait(bytes(data))
         except queue.Full:
             pass  # nobody is listening right now
+
+    def alive(self) -> bool:
+        """The device is still delivering audio (an unplugged one stops calling back)."""
+        try:
+            active = bool(self.stream.active)
+        except Exception:
+            return False
+        return active and time.monotonic() - self._last_callback < 2.0
 
     def drain(self) -> None:
         while True:
@@ -226,9 +245,11 @@ class VoiceAndKeys:
     """Replies from the microphone and from the keyboard, whichever comes first."""
 
     def __init__(self, typed: ConsoleIn, mic: Microphone, recognizer: Recognizer,
-                 muted: Callable[[], bool], speed: float = 1.0) -> None:  # fmt: skip
+                 muted: Callable[[], bool], speed: float = 1.0,
+                 notice: Callable[[str], None] = lambda _: None) -> None:  # fmt: skip
         self.typed, self.mic, self.recognizer, self.muted = typed, mic, recognizer, muted
-        self.speed = speed
+        self.speed, self.notice = speed, notice
+        self.voice_lost: str | None = None  # why voice stopped; keys go on alone
         # (request number, reply): typed replies carry 0 and answer whatever is asked.
         self.replies: queue.Queue[tuple[int, Heard | None]] = queue.Queue()
         self._request = 0
@@ -246,7 +267,14 @@ class VoiceAndKeys:
         try:
             return self.mic.frames.get(timeout=wait)
         except queue.Empty:
-            return None
+            return None if self.mic.alive() else END
+
+    def _lose_voice(self, why: str) -> None:
+        """Say once that voice replies stopped; typed replies go on."""
+        if self.voice_lost is None:
+            self.voice_lost = why
+            log.warning("voice replies stopped: %s", why)
+            self.notice(f"{why} Type your replies instead.")
 
     def listen(self, listening: Listening) -> Heard | None:
         self.typed.show_hint(listening)
@@ -255,9 +283,10 @@ class VoiceAndKeys:
         # Not compressed by --speed: nobody can answer faster out loud.
         deadline = time.monotonic() + listening.timeout
         done = threading.Event()
-        self.mic.drain()
-        threading.Thread(target=self._voice, args=(request, listening, deadline, done),
-                         daemon=True).start()  # fmt: skip
+        if self.voice_lost is None:
+            self.mic.drain()
+            threading.Thread(target=self._voice, args=(request, listening, deadline, done),
+                             daemon=True).start()  # fmt: skip
         try:
             while True:
                 left = max(0.0, deadline - time.monotonic()) + 0.5
@@ -271,18 +300,29 @@ class VoiceAndKeys:
 
     def _voice(self, request: int, listening: Listening, deadline: float,
                done: threading.Event) -> None:  # fmt: skip
+        try:
+            self._hear_until(request, listening, deadline, done)
+        except Exception as e:  # whatever fails here costs the voice, never the session
+            log.exception("listening failed")
+            self._lose_voice(f"Listening stopped working ({e}).")
+
+    def _hear_until(self, request: int, listening: Listening, deadline: float,
+                    done: threading.Event) -> None:  # fmt: skip
         while not done.is_set() and time.monotonic() < deadline:
             pcm = capture_utterance(
                 self._frame, max(0.0, deadline - time.monotonic()),
                 lambda: self.muted() or done.is_set(), lambda: self._opened(listening),
             )  # fmt: skip
+            if pcm is None and not self.mic.alive():
+                self._lose_voice("The microphone stopped working.")
+                return  # the keys answer this question, until its timeout
             if pcm is None or done.is_set():
                 break
             try:
                 found = self.recognizer.hear(pcm, listening)
-            except Exception as e:  # a recogniser fault costs this reply, not the session
-                log.warning("recogniser failed: %s", e)
-                break
+            except Exception as e:  # a recogniser fault costs the voice, not the session
+                self._lose_voice(f"Speech recognition stopped working ({e}).")
+                return
             log.info("heard %r (margin %.2f)", found.heard, found.margin)
             if found.text and not done.is_set():
                 self.typed.echo_line(f"  (heard: {found.text})")
@@ -309,7 +349,7 @@ class OpeningInput:
         self.typed, self.notice = typed, notice
         self._result: tuple[Input | None, str] = (None, "")
         self._thread = threading.Thread(
-            target=lambda: setattr(self, "_result", open_listening(typed, muted, speed)),
+            target=lambda: setattr(self, "_result", open_listening(typed, muted, speed, notice)),
             name="open-listening", daemon=True,
         )  # fmt: skip
         self._thread.start()
@@ -335,8 +375,8 @@ class OpeningInput:
             self._chosen.close()
 
 
-def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
-                   speed: float) -> tuple[Input | None, str]:  # fmt: skip
+def open_listening(typed: ConsoleIn, muted: Callable[[], bool], speed: float,
+                   notice: Callable[[str], None]) -> tuple[Input | None, str]:  # fmt: skip
     """Voice and keys if a microphone exists; otherwise what is missing."""
     try:
         recognizer = Recognizer()
@@ -346,4 +386,4 @@ def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
         mic = Microphone()
     except AudioError as e:
         return None, str(e)
-    return VoiceAndKeys(typed, mic, recognizer, muted, speed), ""
+    return VoiceAndKeys(typed, mic, recognizer, muted, speed, notice), ""

@@ -136,10 +136,12 @@ def open_voice(
     except AudioError as e:
         synth.close()
         return VoiceResult(None, str(e))
+    if not speak:
+        return VoiceResult(VoiceOut(audio, synth, clock, speed, speak=False))
     try:
         synth.wait_ready()
     except SpeechError as e:
-        audio.close()
-        synth.close()
-        return VoiceResult(None, f"{e} (on Debian/Ubuntu: sudo apt-get install espeak-ng)")
+        # Cue tones and the chime still work: words go on screen.
+        problem = f"{e} Words will be on screen (on Debian/Ubuntu: sudo apt-get install espeak-ng)."
+        return VoiceResult(VoiceOut(audio, synth, clock, speed, speak=False), problem)
     return VoiceResult(VoiceOut(audio, synth, clock, speed, speak))

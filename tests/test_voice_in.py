@@ -60,6 +60,10 @@ def test_while_muted_nothing_is_heard_even_its_own_voice() -> None:
 class FakeMic:
     def __init__(self) -> None:
         self.frames: queue.Queue[bytes] = queue.Queue()
+        self.unplugged = False
+
+    def alive(self) -> bool:
+        return not self.unplugged
 
     def drain(self) -> None:
         pass
@@ -71,9 +75,28 @@ class FakeMic:
 class FakeRecognizer:
     def __init__(self, text: str | None, margin: float = -2.0) -> None:
         self.text, self.margin = text, margin
+        self.calls = 0
 
     def hear(self, pcm: bytes, listening: Listening) -> Recognition:
+        self.calls += 1
         return Recognition(self.text, self.text, self.margin)
+
+
+class BrokenRecognizer(FakeRecognizer):
+    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
+        self.calls += 1
+        raise RuntimeError("the decoder failed")
+
+
+class Keyboard(io.StringIO):
+    """Typed lines that arrive when the test types them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: queue.Queue[str] = queue.Queue()
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        return self.lines.get()
 
 
 def merged(typed_text: str, heard: str | None, speech: bool, margin: float = -2.0) -> VoiceAndKeys:
@@ -122,3 +145,36 @@ def test_the_recognizer_builds_a_grammar_for_every_question() -> None:
     for qtype in QuestionType:
         rec.recognize(silence, Listening(qtype))  # builds and uses the grammar without error
     assert threading.active_count() >= 1
+
+
+def voice_and_keys(mic: FakeMic, recognizer: FakeRecognizer) -> tuple[VoiceAndKeys, Keyboard,
+                                                                       list[str]]:  # fmt: skip
+    keyboard, notices = Keyboard(), []
+    typed = ConsoleIn(stream=keyboard, echo=io.StringIO())
+    inp = VoiceAndKeys(typed, mic, recognizer, lambda: False, notice=notices.append)  # type: ignore[arg-type]
+    return inp, keyboard, notices
+
+
+def test_a_recogniser_that_fails_is_said_once_and_typed_replies_go_on() -> None:
+    mic, recognizer = FakeMic(), BrokenRecognizer(None)
+    for frame in [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40:
+        mic.frames.put(frame)
+    inp, keyboard, notices = voice_and_keys(mic, recognizer)
+    threading.Timer(0.5, keyboard.lines.put, ["7\n"]).start()  # typed after the failure
+
+    assert inp.listen(Listening(QuestionType.SCALE, timeout=5)) == Heard("7", "key")
+    assert notices == ["Speech recognition stopped working (the decoder failed). "
+                       "Type your replies instead."]  # fmt: skip
+    keyboard.lines.put("yes\n")
+    assert inp.listen(Listening(QuestionType.YES_NO, timeout=5)) == Heard("yes", "key")
+    assert recognizer.calls == 1 and len(notices) == 1  # voice is not tried again
+
+
+def test_an_unplugged_microphone_is_said_once_and_typed_replies_go_on() -> None:
+    mic = FakeMic()
+    mic.unplugged = True
+    inp, keyboard, notices = voice_and_keys(mic, FakeRecognizer("seven"))
+    threading.Timer(0.3, keyboard.lines.put, ["3\n"]).start()
+
+    assert inp.listen(Listening(QuestionType.SCALE, timeout=5)) == Heard("3", "key")
+    assert notices == ["The microphone stopped working. Type your replies instead."]
