@@ -89,6 +89,9 @@ def ground(
         bool, typer.Option("--listen/--no-listen", help="Hear spoken replies (keys always work).")
     ] = True,
     voice_off: VoiceOffOption = False,
+    keep_audio: Annotated[
+        bool, typer.Option("--keep-audio", help="Keep recordings of your spoken replies.")
+    ] = False,
     voice: VoiceOption = None,
     rate: RateOption = None,
     soft: SoftOption = False,
@@ -99,7 +102,8 @@ def ground(
 
     loaded = _load(script)
     assert isinstance(loaded, Script)
-    settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off)
+    settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off,
+                         keep_audio=keep_audio)  # fmt: skip
     assert isinstance(settings, Settings)
     raise typer.Exit(run_session(loaded, settings))
 

@@ -75,6 +75,9 @@ def forget_sessions(ref: str | None) -> int:
             store.forget(row.id)
     finally:
         store.close()
+    from companion import kept_audio
+
+    kept_audio.forget(None if ref is None else [row.id for row in rows])
     if not rows:
         typer.echo("There were no sessions to delete.")
     for row in rows:

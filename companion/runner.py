@@ -16,6 +16,7 @@ from companion.channels import Input, Output
 from companion.clock import SystemClock
 from companion.console import ConsoleIn, TextOut
 from companion.events import Status
+from companion.kept_audio import AudioKeeper
 from companion.logs import log
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
@@ -32,6 +33,7 @@ class Settings:
     listen: bool = True  # use the microphone where there is one
     speak: bool = True  # False: cue tones only, lines on screen
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    keep_audio: bool = False  # keep recordings of spoken replies
 
 
 def notice(text: str) -> None:
@@ -58,7 +60,8 @@ def signals_interrupt() -> Iterator[None]:
             signal.signal(getattr(signal, name), old)
 
 
-def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str]:
+def channels(settings: Settings, clock: SystemClock,
+             keeper: AudioKeeper | None = None) -> tuple[Output, Input, str]:  # fmt: skip
     """Voice where it can be had, text otherwise; typed replies always work."""
     typed = ConsoleIn(settings.speed)
     if not settings.text:
@@ -72,7 +75,8 @@ def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str
                 return voice.output, typed, "voice"
             from companion.voice_in import OpeningInput
 
-            opening = OpeningInput(typed, voice.output.speaking, settings.speed, notice)
+            opening = OpeningInput(typed, voice.output.speaking, settings.speed, notice,
+                                   keeper or AudioKeeper(enabled=False))  # fmt: skip
             return voice.output, opening, "voice"
         notice(f"{voice.problem} Continuing in text mode.")
     return TextOut(clock), typed, "text"
@@ -81,8 +85,9 @@ def channels(settings: Settings, clock: SystemClock) -> tuple[Output, Input, str
 def run_session(script: Script, settings: Settings) -> int:
     clock = SystemClock(settings.speed)
     with signals_interrupt():
+        keeper = AudioKeeper(settings.keep_audio)
         try:
-            out, inp, mode = channels(settings, clock)
+            out, inp, mode = channels(settings, clock, keeper)
         except (KeyboardInterrupt, Interrupted):
             return EXIT_INTERRUPTED
         opened = open_history(paths.data_dir())
@@ -90,6 +95,7 @@ def run_session(script: Script, settings: Settings) -> int:
             notice(opened.notice)
         begin = (script.name, mode, clock.now())
         recorder = SessionRecorder(opened.store, _start(opened.store, begin), begin)
+        keeper.belongs_to(recorder.session_id)
         try:
             outcome = Session(script, out, inp, clock, recorder).run()
         finally:

@@ -20,6 +20,7 @@ from companion.audio_out import AudioError, import_sounddevice
 from companion.channels import Heard, Input, Listening
 from companion.console import ConsoleIn, hint
 from companion.grammar import phrases
+from companion.kept_audio import AudioKeeper
 from companion.logs import log
 
 RATE = 16000
@@ -246,8 +247,10 @@ class VoiceAndKeys:
 
     def __init__(self, typed: ConsoleIn, mic: Microphone, recognizer: Recognizer,
                  muted: Callable[[], bool], speed: float = 1.0,
-                 notice: Callable[[str], None] = lambda _: None) -> None:  # fmt: skip
+                 notice: Callable[[str], None] = lambda _: None,
+                 keeper: AudioKeeper | None = None) -> None:  # fmt: skip
         self.typed, self.mic, self.recognizer, self.muted = typed, mic, recognizer, muted
+        self.keeper = keeper or AudioKeeper(enabled=False)
         self.speed, self.notice = speed, notice
         self.voice_lost: str | None = None  # why voice stopped; keys go on alone
         # (request number, reply): typed replies carry 0 and answer whatever is asked.
@@ -318,6 +321,7 @@ class VoiceAndKeys:
                 return  # the keys answer this question, until its timeout
             if pcm is None or done.is_set():
                 break
+            self.keeper.keep(pcm)
             try:
                 found = self.recognizer.hear(pcm, listening)
             except Exception as e:  # a recogniser fault costs the voice, not the session
@@ -345,11 +349,12 @@ class OpeningInput:
     first question, and the first words should not wait for them); keys work meanwhile."""
 
     def __init__(self, typed: ConsoleIn, muted: Callable[[], bool], speed: float,
-                 notice: Callable[[str], None]) -> None:  # fmt: skip
+                 notice: Callable[[str], None], keeper: AudioKeeper) -> None:  # fmt: skip
         self.typed, self.notice = typed, notice
         self._result: tuple[Input | None, str] = (None, "")
         self._thread = threading.Thread(
-            target=lambda: setattr(self, "_result", open_listening(typed, muted, speed, notice)),
+            target=lambda: setattr(self, "_result",
+                                   open_listening(typed, muted, speed, notice, keeper)),
             name="open-listening", daemon=True,
         )  # fmt: skip
         self._thread.start()
@@ -376,7 +381,8 @@ class OpeningInput:
 
 
 def open_listening(typed: ConsoleIn, muted: Callable[[], bool], speed: float,
-                   notice: Callable[[str], None]) -> tuple[Input | None, str]:  # fmt: skip
+                   notice: Callable[[str], None],
+                   keeper: AudioKeeper) -> tuple[Input | None, str]:  # fmt: skip
     """Voice and keys if a microphone exists; otherwise what is missing."""
     try:
         recognizer = Recognizer()
@@ -386,4 +392,4 @@ def open_listening(typed: ConsoleIn, muted: Callable[[], bool], speed: float,
         mic = Microphone()
     except AudioError as e:
         return None, str(e)
-    return VoiceAndKeys(typed, mic, recognizer, muted, speed, notice), ""
+    return VoiceAndKeys(typed, mic, recognizer, muted, speed, notice, keeper), ""

@@ -248,3 +248,13 @@ def test_a_signal_at_any_step_ends_calmly_and_keeps_all_answers(
     assert "I'm here with you." in replay.stdout  # the line being saved when the signal came
     if "5" in typed:
         assert "distress  5" in history  # the answers so far are kept
+
+
+def test_forget_deletes_a_sessions_kept_recordings_and_says_so(private_home: Path) -> None:
+    assert ground(private_home, "--text", "--speed", "20").returncode == 0
+    kept = private_home / "audio" / "session-1" / "reply-01.wav"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"RIFF")
+    done = companion(private_home, "forget", "1")
+    assert done.returncode == 0 and "Deleted session #1" in done.stdout
+    assert not kept.parent.exists()

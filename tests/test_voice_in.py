@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import queue
 import threading
+import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -178,3 +180,23 @@ def test_an_unplugged_microphone_is_said_once_and_typed_replies_go_on() -> None:
 
     assert inp.listen(Listening(QuestionType.SCALE, timeout=5)) == Heard("3", "key")
     assert notices == ["The microphone stopped working. Type your replies instead."]
+
+
+def test_replies_are_kept_as_private_recordings_only_when_asked(private_home: Path) -> None:
+    from companion.kept_audio import AudioKeeper, session_dir
+
+    for enabled in (False, True):
+        mic = FakeMic()
+        for frame in [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40:
+            mic.frames.put(frame)
+        keeper = AudioKeeper(enabled)
+        keeper.belongs_to(7)
+        typed = ConsoleIn(stream=io.StringIO(""), echo=io.StringIO())
+        inp = VoiceAndKeys(typed, mic, FakeRecognizer("seven"), lambda: False,  # type: ignore[arg-type]
+                           keeper=keeper)  # fmt: skip
+        assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("seven", "voice")
+    kept = sorted(session_dir(7).iterdir())
+    assert [p.name for p in kept] == ["reply-01.wav"]  # one, from the run that asked
+    assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
+    with wave.open(str(kept[0])) as w:
+        assert w.getframerate() == RATE and 0.6 <= w.getnframes() / RATE <= 2.0

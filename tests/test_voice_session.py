@@ -70,3 +70,6 @@ def test_a_whole_session_by_voice_opens_no_network_socket(
     calls = trace.read_text()
     assert "socket(AF_UNIX" in calls  # the trace did see the sound server's socket
     assert not re.search(r"socket\(AF_INET6?\b", calls), calls
+    # Nothing of the person's voice is kept without --keep-audio: only rendered speech, cached.
+    kept = [p for p in private_home.rglob("*") if p.is_file() and "cache" not in p.parts]
+    assert not [p for p in kept if p.suffix in (".wav", ".raw", ".pcm")], kept

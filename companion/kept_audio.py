@@ -1,0 +1,64 @@
+"""Recordings of spoken replies, kept only when asked (`ground --keep-audio`).
+
+Each reply the microphone caught goes to <data>/audio/session-N/reply-NN.wav, readable by
+this user only; `companion forget` deletes them with the session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import wave
+from pathlib import Path
+
+from companion import paths
+from companion.logs import log
+
+RATE = 16000
+
+
+def audio_root() -> Path:
+    return paths.data_dir() / "audio"
+
+
+def session_dir(session_id: int) -> Path:
+    return audio_root() / f"session-{session_id}"
+
+
+class AudioKeeper:
+    """Writes replies once it knows which session they belong to; before that, and when off,
+    nothing is written."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.directory: Path | None = None
+        self.count = 0
+
+    def belongs_to(self, session_id: int | None) -> None:
+        if self.enabled and session_id is not None:
+            self.directory = session_dir(session_id)
+
+    def keep(self, pcm: bytes) -> Path | None:
+        if not self.enabled or self.directory is None:
+            return None
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.count += 1
+            path = self.directory / f"reply-{self.count:02d}.wav"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(RATE)
+                w.writeframes(pcm)
+            return path
+        except OSError as e:  # a recording that cannot be kept costs nothing else
+            log.warning("could not keep a recording: %s", e)
+            return None
+
+
+def forget(session_ids: list[int] | None) -> None:
+    """Delete the recordings of these sessions (None: all of them)."""
+    targets = [audio_root()] if session_ids is None else [session_dir(i) for i in session_ids]
+    for target in targets:
+        shutil.rmtree(target, ignore_errors=True)
