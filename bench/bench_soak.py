@@ -157,6 +157,11 @@ def main() -> None:
         peak = max(mb for _, mb in memory)
         print(f"  memory: {np.mean(first):.1f} MB in the first minute, {np.mean(last):.1f} MB in "
               f"the last, peak {peak:.1f} MB ({len(memory)} samples)")  # fmt: skip
+        marks = [
+            next((mb for t, mb in memory if t >= m * 60), None) for m in range(0, MINUTES + 1, 5)
+        ]
+        print("  memory every 5 minutes (MB): "
+              + " ".join(f"{mb:.1f}" for mb in marks if mb is not None))  # fmt: skip
     print(f"  underruns: {', '.join(underruns) or 'not logged'}; exit code {proc.returncode}")
 
 

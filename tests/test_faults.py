@@ -258,3 +258,30 @@ def test_forget_deletes_a_sessions_kept_recordings_and_says_so(private_home: Pat
     done = companion(private_home, "forget", "1")
     assert done.returncode == 0 and "Deleted session #1" in done.stdout
     assert not kept.parent.exists()
+
+
+@pytest.mark.audio
+@pytest.mark.parametrize("sink", ["speaker", "mic_feed"])
+def test_a_device_unplugged_mid_session_on_the_real_sound_server_loses_nothing(
+    pulse: PrivatePulse, private_home: Path, sink: str
+) -> None:
+    own = PrivatePulse()  # its own server: the shared one keeps its devices
+    try:
+        env = {**os.environ, **own.env, "COMPANION_HOME": str(private_home),
+               "COMPANION_FAULTS": ""}  # fmt: skip
+        proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--speed", "2"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+        assert proc.stdin and proc.stdout
+        proc.stdin.write("yes\n5\n")
+        proc.stdin.flush()
+        for line in proc.stdout:
+            if "breath 1" in line:
+                break
+        module = next(line.split()[0] for line in own.pactl("list", "short", "modules").splitlines()
+                      if f"sink_name={sink}" in line)  # fmt: skip
+        own.pactl("unload-module", module)
+        out, err = proc.communicate("in twenty minutes\nno\n", timeout=120)
+    finally:
+        own.stop()
+    assert_calm_and_complete(proc_result(proc, out, err), private_home)
