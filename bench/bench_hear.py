@@ -64,13 +64,20 @@ def with_noise(clips: list[Clip], pool: list[Clip], snr_db: float = 10.0) -> lis
 
 def score(hear: Hear, targets: list[Clip], distractors: list[Clip]) -> dict[str, float]:
     right = {q: [0, 0] for q in TYPES}
+    no_as_yes = 0  # the worst error: "no" taken as "yes"
     for word, pcm in targets:
         qtype, expected = TARGETS[word]
-        right[qtype][0] += canonical(hear(pcm, qtype), qtype) == expected
+        got = canonical(hear(pcm, qtype), qtype)
+        right[qtype][0] += got == expected
         right[qtype][1] += 1
-    accepts = sum(canonical(hear(pcm, q), q) is not None for _, pcm in distractors for q in TYPES)
+        no_as_yes += word == "no" and got == "yes"
+    taken = {q: sum(canonical(hear(pcm, q), q) is not None for _, pcm in distractors)
+             for q in TYPES}  # fmt: skip
+    accepts = sum(taken.values())
     total = sum(n for _, n in right.values())
     result = {f"acc {q.value}": r / n for q, (r, n) in right.items() if n}
+    result |= {f"fa {q.value}": n / max(1, len(distractors)) for q, n in taken.items()}
+    result["no as yes"] = no_as_yes
     result["accuracy"] = sum(r for r, _ in right.values()) / total
     result["false accepts"] = accepts / (len(distractors) * len(TYPES))
     return result
@@ -193,6 +200,9 @@ def main() -> None:
         print(f"{name:28} {c['accuracy']:9.3f} {c['acc yes-no']:7.3f} {c['acc scale']:7.3f} "
               f"{c['acc confirm']:8.3f} {c['false accepts']:10.3f} {noisy} "
               f"{per * 1000:8.1f}", flush=True)  # fmt: skip
+        print(f"{'':28} false accepts by question: yes-no {c['fa yes-no']:.3f}, scale "
+              f"{c['fa scale']:.3f}, command {c['fa confirm']:.3f}; \"no\" heard as \"yes\": "
+              f"{c['no as yes']:.0f}", flush=True)  # fmt: skip
     lat = sorted(latency(targets))
     if lat:
         p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]

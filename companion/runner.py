@@ -99,13 +99,22 @@ def run_session(script: Script, settings: Settings) -> int:
         try:
             outcome = Session(script, out, inp, clock, recorder).run()
         finally:
+            _wind_up(inp, out, recorder, opened.store)
+    _report_history(recorder, opened.store)
+    return EXIT_INTERRUPTED if outcome.status is Status.INTERRUPTED else EXIT_OK
+
+
+def _wind_up(inp: Input, out: Output, recorder: SessionRecorder, store: Store | None) -> None:
+    """Close the devices and save what is left; a second Ctrl-C now changes nothing."""
+    try:
+        with interrupts.held():
             inp.close()  # stop listening before the sound it listens around goes away
             out.close()
             recorder.catch_up()
-            if opened.store:
-                opened.store.close()
-    _report_history(recorder, opened.store)
-    return EXIT_INTERRUPTED if outcome.status is Status.INTERRUPTED else EXIT_OK
+            if store:
+                store.close()
+    except (Interrupted, KeyboardInterrupt):
+        pass  # the session is ending anyway
 
 
 def _start(store: Store | None, begin: tuple[str, str, datetime]) -> int | None:

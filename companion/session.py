@@ -89,7 +89,10 @@ class Session:
         except (KeyboardInterrupt, Interrupted):
             self.outcome.status = Status.INTERRUPTED
             self._goodbye("interrupted")
-        self._record(Ended(self.outcome.status))
+        try:
+            self._record(Ended(self.outcome.status))
+        except (KeyboardInterrupt, Interrupted):
+            pass  # a signal waits for a write to finish, so the end is recorded
         return self.outcome
 
     def _goodbye(self, message: str) -> None:

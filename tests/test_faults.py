@@ -285,3 +285,22 @@ def test_a_device_unplugged_mid_session_on_the_real_sound_server_loses_nothing(
     finally:
         own.stop()
     assert_calm_and_complete(proc_result(proc, out, err), private_home)
+
+
+def test_a_second_signal_while_the_end_is_being_saved_changes_nothing(private_home: Path) -> None:
+    env = {**os.environ, "COMPANION_HOME": str(private_home), "COMPANION_FAULTS": "store-slow=1"}
+    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--text", "--speed",
+                             "100"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    assert proc.stdout
+    for line in proc.stdout:
+        if "Are you safe" in line:
+            proc.send_signal(signal.SIGINT)
+        if "we'll stop here" in line:  # the goodbye is said: the end is being written now
+            time.sleep(0.3)
+            proc.send_signal(signal.SIGTERM)
+            break
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in out + err and "went wrong" not in err, err
+    assert "cut short (interrupted)" in companion(private_home, "history").stdout
