@@ -34,6 +34,18 @@ def ground(home: Path, *options: str, faults: str = "") -> subprocess.CompletedP
                      stdin=REPLIES)  # fmt: skip
 
 
+def start_ground(home: Path, *options: str, faults: str = "",
+                 extra_env: dict[str, str] | None = None) -> subprocess.Popen[str]:  # fmt: skip
+    """A session running in the background, typed to through a pipe."""
+    env = {**os.environ, **(extra_env or {}), "COMPANION_HOME": str(home),
+           "COMPANION_FAULTS": faults}  # fmt: skip
+    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), *options],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    assert proc.stdin and proc.stdout
+    return proc
+
+
 def assert_calm_and_complete(done: subprocess.CompletedProcess[str], home: Path) -> None:
     """Exit 0, no traceback, and the whole session in the history: answers and words."""
     assert done.returncode == 0, done.stdout + done.stderr
@@ -152,10 +164,7 @@ def test_a_history_locked_for_the_whole_session_keeps_everything_aside(
 
 def test_a_lock_that_goes_away_mid_session_loses_nothing(private_home: Path) -> None:
     db = hold_lock(private_home)
-    env = {**os.environ, "COMPANION_HOME": str(private_home), "COMPANION_FAULTS": ""}
-    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--text", "--speed",
-                             "20"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    proc = start_ground(private_home, "--text", "--speed", "20")
     assert proc.stdin and proc.stdout
     for line in proc.stdout:
         if "Are you safe" in line:
@@ -187,11 +196,8 @@ def test_a_corrupt_history_is_set_aside_never_deleted_and_a_new_one_started(
 
 def test_history_and_replay_during_a_session_corrupt_nothing(private_home: Path) -> None:
     assert ground(private_home, "--text", "--speed", "20").returncode == 0  # an earlier one
-    env = {**os.environ, "COMPANION_HOME": str(private_home), "COMPANION_FAULTS": ""}
     # At speed 1, so that the session waits at its question while the others read.
-    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--text"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    proc = start_ground(private_home, "--text")
     assert proc.stdin and proc.stdout
     for line in proc.stdout:
         if "Are you safe" in line:
@@ -225,10 +231,7 @@ def test_a_signal_at_any_step_ends_calmly_and_keeps_all_answers(
     private_home: Path, step: str, signum: int
 ) -> None:
     marker, typed, speed, faults = STEPS[step]
-    env = {**os.environ, "COMPANION_HOME": str(private_home), "COMPANION_FAULTS": faults}
-    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--text", "--speed",
-                             speed], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    proc = start_ground(private_home, "--text", "--speed", speed, faults=faults)
     assert proc.stdin and proc.stdout
     proc.stdin.write(typed)
     proc.stdin.flush()
@@ -267,11 +270,7 @@ def test_a_device_unplugged_mid_session_on_the_real_sound_server_loses_nothing(
 ) -> None:
     own = PrivatePulse()  # its own server: the shared one keeps its devices
     try:
-        env = {**os.environ, **own.env, "COMPANION_HOME": str(private_home),
-               "COMPANION_FAULTS": ""}  # fmt: skip
-        proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--speed", "2"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+        proc = start_ground(private_home, "--speed", "2", extra_env=own.env)
         assert proc.stdin and proc.stdout
         proc.stdin.write("yes\n5\n")
         proc.stdin.flush()
@@ -288,10 +287,7 @@ def test_a_device_unplugged_mid_session_on_the_real_sound_server_loses_nothing(
 
 
 def test_a_second_signal_while_the_end_is_being_saved_changes_nothing(private_home: Path) -> None:
-    env = {**os.environ, "COMPANION_HOME": str(private_home), "COMPANION_FAULTS": "store-slow=1"}
-    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), "--text", "--speed",
-                             "100"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    proc = start_ground(private_home, "--text", "--speed", "100", faults="store-slow=1")
     assert proc.stdout
     for line in proc.stdout:
         if "Are you safe" in line:
