@@ -41,6 +41,10 @@ def report(echo: Echo = typer.echo) -> int:
     else:
         echo(f"history:  {history} (no sessions yet)")
     echo(f"log:      {data / 'companion.log'}")
+    from companion.kept_audio import audio_root
+
+    kept = len(list(audio_root().glob("session-*/*.wav")))
+    echo(f"audio:    {audio_root()} ({kept} recordings of replies; kept only with --keep-audio)")
     echo(f"cache:    {paths.cache_dir()} (rendered speech; safe to delete)")
     echo("network:  never used")
 

@@ -154,3 +154,4 @@ def test_doctor_shows_where_data_lives_and_that_it_is_private(private_home: Path
     result = runner.invoke(app, ["doctor"])
     assert f"data:     {private_home} (0o700)" in result.output
     assert "network:  never used" in result.output
+    assert f"audio:    {private_home / 'audio'} (0 recordings" in result.output
