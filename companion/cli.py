@@ -265,12 +265,11 @@ def scripts_list() -> None:
 @scripts_app.command("show")
 def scripts_show(name: Annotated[str, typer.Argument(help="A script's name or file.")]) -> None:
     """Print a script's file."""
-    from companion.script import find_script
+    from companion.script import ScriptError, find_script
 
-    path = find_script(name)
     try:
-        typer.echo(path.read_text(encoding="utf-8"), nl=False)
-    except (OSError, UnicodeDecodeError) as e:
+        typer.echo(find_script(name).read_text(encoding="utf-8"), nl=False)
+    except (OSError, UnicodeDecodeError, ScriptError) as e:
         raise _fail(f"companion: no script {name!r} ({getattr(e, 'strerror', None) or e}). "
                     "See `companion scripts list`.", 2) from None  # fmt: skip
 

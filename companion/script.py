@@ -605,6 +605,8 @@ def load_script(path: Path | str) -> Script:
 
 def find_script(name_or_path: str) -> Path:
     """A bundled script by name ('ground'), or a file the user names."""
+    if "\0" in name_or_path:  # no file can have this name, and the OS refuses to look
+        raise ScriptError(Path(name_or_path.replace("\0", "\\0")), "", "no such file")
     candidate = Path(name_or_path).expanduser()
     if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
         return candidate

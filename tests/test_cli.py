@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from companion import __version__
@@ -155,3 +156,10 @@ def test_doctor_shows_where_data_lives_and_that_it_is_private(private_home: Path
     assert f"data:     {private_home} (0o700)" in result.output
     assert "network:  never used" in result.output
     assert f"audio:    {private_home / 'audio'} (0 recordings" in result.output
+
+
+@pytest.mark.parametrize("argv", [["scripts", "show", "a\x00b"], ["ground", "--script", "\x00"]])
+def test_a_script_name_no_file_can_have_is_a_clear_error(argv: list[str]) -> None:
+    result = runner.invoke(app, argv)  # found by the command-line fuzz test
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 2, result.exception
+    assert "no such file" in result.output or "no script" in result.output
