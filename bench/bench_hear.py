@@ -161,7 +161,7 @@ def latency(targets: list[Clip], count: int = 40) -> list[float]:
 
         utterance = capture_utterance(frame, 10.0, lambda: False)
         if utterance is not None:
-            rec.recognize(utterance, Listening(qtype))
+            rec.hear(utterance, Listening(qtype))
             found.append(time.monotonic() - (state["end"] or time.monotonic()))
     return found
 

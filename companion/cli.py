@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from companion import __version__
+
+if TYPE_CHECKING:  # for annotations only: the modules load when a command needs them
+    from companion.runner import Settings
+    from companion.script import Script
 
 app = typer.Typer(
     help="A calm companion for when you are flooded: breathe, settle, plan a calm way back.",
@@ -38,7 +42,7 @@ VoiceOffOption = Annotated[
 
 
 def _settings(text: bool, speed: float, voice: str | None, rate: int | None, soft: bool,
-              **more: bool) -> object:  # fmt: skip
+              **more: bool) -> Settings:  # fmt: skip
     from companion.config import VoiceChoice, voice_settings
     from companion.runner import Settings, notice
 
@@ -69,7 +73,7 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _load(script: str) -> object:
+def _load(script: str) -> Script:
     from companion.script import ScriptError, find_script, load_script
 
     try:
@@ -97,14 +101,11 @@ def ground(
     soft: SoftOption = False,
 ) -> None:
     """Start a grounding session: breathe, settle, plan a calm way back."""
-    from companion.runner import Settings, run_session
-    from companion.script import Script
+    from companion.runner import run_session
 
     loaded = _load(script)
-    assert isinstance(loaded, Script)
     settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off,
                          keep_audio=keep_audio)  # fmt: skip
-    assert isinstance(settings, Settings)
     raise typer.Exit(run_session(loaded, settings))
 
 
@@ -124,7 +125,7 @@ def breathe(
     """Breathe with cues, nothing else: no questions."""
     from pathlib import Path
 
-    from companion.runner import Settings, run_session
+    from companion.runner import run_session
     from companion.script import ScriptError, parse_script
 
     try:
@@ -136,7 +137,6 @@ def breathe(
     except ScriptError as e:
         raise _fail(f"companion: {e.problem}", 2) from None
     settings = _settings(text, speed, voice, rate, soft, listen=False, speak=not voice_off)
-    assert isinstance(settings, Settings)
     raise typer.Exit(run_session(script, settings))
 
 
@@ -232,10 +232,8 @@ def replay(
 ) -> None:
     """Say your closing words again (--full: the whole session)."""
     from companion.replay import replay_session
-    from companion.runner import Settings
 
     settings = _settings(text, speed, voice, rate, soft, listen=False)
-    assert isinstance(settings, Settings)
     raise typer.Exit(replay_session(session, full=full, settings=settings))
 
 

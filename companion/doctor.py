@@ -7,6 +7,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import typer
 
@@ -15,9 +16,9 @@ from companion import __version__, paths
 Echo = Callable[[str], None]
 
 
-def _mode(path: object) -> str:
+def _mode(path: Path) -> str:
     try:
-        return oct(stat.S_IMODE(path.stat().st_mode))  # type: ignore[attr-defined]
+        return oct(stat.S_IMODE(path.stat().st_mode))
     except OSError:
         return "missing"
 
@@ -76,8 +77,6 @@ def report(echo: Echo = typer.echo) -> int:
 
 def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
     """A level meter, then 'say yes': proves the whole listening path."""
-    import queue
-
     import numpy as np
 
     from companion.audio_out import AudioError
@@ -95,9 +94,8 @@ def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
         end = time.monotonic() + seconds
         loudest = 0.0
         while time.monotonic() < end:
-            try:
-                frame = mic.frames.get(timeout=0.2)
-            except queue.Empty:
+            frame = mic.read(0.2)
+            if not frame:  # nothing yet, or the device is gone
                 continue
             level = float(np.sqrt(np.mean((np.frombuffer(frame, "<i2") / 32768.0) ** 2)))
             loudest = max(loudest, level)
@@ -109,14 +107,7 @@ def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
             echo("mic:      nothing heard at all: is the microphone muted or disconnected?")
         echo("Now say: yes")
         recognizer = Recognizer()
-
-        def frames(wait: float) -> bytes | None:
-            try:
-                return mic.frames.get(timeout=wait)
-            except queue.Empty:
-                return None
-
-        pcm = capture_utterance(frames, 8.0, lambda: False)
+        pcm = capture_utterance(mic.read, 8.0, lambda: False)
         if pcm is None:
             echo("mic:      no speech heard within 8 seconds")
             return False

@@ -58,8 +58,3 @@ def number(name: str) -> float | None:
 def store_error() -> str | None:
     """The message of the history fault switched on, if any."""
     return next((message for name, message in STORE_ERRORS.items() if on(name)), None)
-
-
-def reset() -> None:
-    """Read the environment again (tests change it)."""
-    _active.cache_clear()

@@ -33,7 +33,6 @@ def _status(row: SessionRow) -> str:
 
 
 def show_history(limit: int) -> int:
-
     store = _open()
     if store is None:
         return 1
@@ -58,7 +57,6 @@ def show_history(limit: int) -> int:
 
 def forget_sessions(ref: str | None) -> int:
     """Delete one session, or all when ref is None, saying what was deleted."""
-
     store = _open()
     if store is None:
         return 1

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from types import FrameType
 
 from companion import interrupts, paths
@@ -17,7 +15,6 @@ from companion.clock import SystemClock
 from companion.console import ConsoleIn, TextOut
 from companion.events import Status
 from companion.kept_audio import AudioKeeper
-from companion.logs import log
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
 from companion.speech import VoiceSettings
@@ -75,7 +72,7 @@ def channels(settings: Settings, clock: SystemClock,
                 return voice.output, typed, "voice"
             from companion.voice_in import OpeningInput
 
-            opening = OpeningInput(typed, voice.output.speaking, settings.speed, notice,
+            opening = OpeningInput(typed, voice.output.speaking, notice,
                                    keeper or AudioKeeper(enabled=False))  # fmt: skip
             return voice.output, opening, "voice"
         notice(f"{voice.problem} Continuing in text mode.")
@@ -93,8 +90,7 @@ def run_session(script: Script, settings: Settings) -> int:
         opened = open_history(paths.data_dir())
         if opened.notice:
             notice(opened.notice)
-        begin = (script.name, mode, clock.now())
-        recorder = SessionRecorder(opened.store, _start(opened.store, begin), begin)
+        recorder = SessionRecorder.starting(opened.store, script.name, mode, clock.now())
         keeper.belongs_to(recorder.session_id)
         try:
             outcome = Session(script, out, inp, clock, recorder).run()
@@ -115,18 +111,6 @@ def _wind_up(inp: Input, out: Output, recorder: SessionRecorder, store: Store | 
                 store.close()
     except (Interrupted, KeyboardInterrupt):
         pass  # the session is ending anyway
-
-
-def _start(store: Store | None, begin: tuple[str, str, datetime]) -> int | None:
-    """The session's row in the history; None (and it is tried again at the end) if the
-    history cannot be written now."""
-    if store is None:
-        return None
-    try:
-        return store.start(*begin)
-    except sqlite3.Error as e:
-        log.warning("history: cannot start a session: %s", e)
-        return None
 
 
 def _report_history(recorder: SessionRecorder, store: Store | None) -> None:

@@ -107,9 +107,8 @@ class Synth:
         self._lock = threading.Lock()
         self._ready: Future[str] = Future()
         self._rendered = 0
-        self.engine_name = (
-            _engine_id()
-        )  # known without starting the engine: cached lines play at once
+        # Known without starting the engine: cached lines play at once.
+        self.engine_name = _engine_id()
         self._thread = threading.Thread(target=self._work, name="speech", daemon=True)
         self._thread.start()
 

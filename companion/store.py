@@ -25,6 +25,7 @@ from companion.events import (
     to_data,
 )
 from companion.interrupts import held
+from companion.logs import log
 
 # Each migration runs once, in order; PRAGMA user_version holds how many have run.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -346,6 +347,20 @@ class SessionRecorder:
         self.begin = begin  # (script, mode, started at): to start the row late
         self.failed: str | None = None
         self.kept: list[tuple[Event, float, datetime]] = []  # what could not be written
+
+    @classmethod
+    def starting(cls, store: Store | None, script: str, mode: str,
+                 at: datetime) -> SessionRecorder:  # fmt: skip
+        """A recorder with the session's row started; if the history cannot be written now,
+        the row is started late, when the session ends."""
+        begin = (script, mode, at)
+        session_id = None
+        if store is not None:
+            try:
+                session_id = store.start(*begin)
+            except sqlite3.Error as e:
+                log.warning("history: cannot start a session: %s", e)
+        return cls(store, session_id, begin)
 
     def record(self, event: Event, t: float, at: datetime) -> None:
         if self.store is None or self.session_id is None or self.failed:

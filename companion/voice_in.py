@@ -117,9 +117,6 @@ class Recognizer:
         margin = _margin(words, phones)
         return Recognition(text if margin >= REJECT_BELOW else None, text, margin)
 
-    def recognize(self, pcm: bytes, listening: Listening) -> str | None:
-        return self.hear(pcm, listening).text
-
 
 def _log_score(density: float) -> float:
     return math.log(density) if density > 0 else -700.0
@@ -139,6 +136,9 @@ def _margin(words: list[Any], phones: list[Any]) -> float:
         if overlap > 0:
             loop += _log_score(float(s.ascore)) * overlap / (s.end_frame - s.start_frame + 1)
     return (grammar - loop) / frames
+
+
+END = b""  # what a frame source returns once it has ended
 
 
 class Microphone:
@@ -170,6 +170,13 @@ class Microphone:
         except queue.Full:
             pass  # nobody is listening right now
 
+    def read(self, wait: float) -> bytes | None:
+        """The next frame; None if none came in `wait` seconds; END once the device is gone."""
+        try:
+            return self.frames.get(timeout=wait)
+        except queue.Empty:
+            return None if self.alive() else END
+
     def alive(self) -> bool:
         """The device is still delivering audio (an unplugged one stops calling back)."""
         try:
@@ -191,9 +198,6 @@ class Microphone:
             self.stream.close()
         except Exception:
             pass
-
-
-END = b""  # what a frame source returns once it has ended
 
 
 def capture_utterance(
@@ -246,12 +250,11 @@ class VoiceAndKeys:
     """Replies from the microphone and from the keyboard, whichever comes first."""
 
     def __init__(self, typed: ConsoleIn, mic: Microphone, recognizer: Recognizer,
-                 muted: Callable[[], bool], speed: float = 1.0,
-                 notice: Callable[[str], None] = lambda _: None,
+                 muted: Callable[[], bool], notice: Callable[[str], None] = lambda _: None,
                  keeper: AudioKeeper | None = None) -> None:  # fmt: skip
         self.typed, self.mic, self.recognizer, self.muted = typed, mic, recognizer, muted
         self.keeper = keeper or AudioKeeper(enabled=False)
-        self.speed, self.notice = speed, notice
+        self.notice = notice
         self.voice_lost: str | None = None  # why voice stopped; keys go on alone
         # (request number, reply): typed replies carry 0 and answer whatever is asked.
         self.replies: queue.Queue[tuple[int, Heard | None]] = queue.Queue()
@@ -265,12 +268,6 @@ class VoiceAndKeys:
             if heard is None:  # the end of piped input: voice goes on alone
                 return
             self.replies.put((0, heard))
-
-    def _frame(self, wait: float) -> bytes | None:
-        try:
-            return self.mic.frames.get(timeout=wait)
-        except queue.Empty:
-            return None if self.mic.alive() else END
 
     def _lose_voice(self, why: str) -> None:
         """Say once that voice replies stopped; typed replies go on."""
@@ -313,7 +310,7 @@ class VoiceAndKeys:
                     done: threading.Event) -> None:  # fmt: skip
         while not done.is_set() and time.monotonic() < deadline:
             pcm = capture_utterance(
-                self._frame, max(0.0, deadline - time.monotonic()),
+                self.mic.read, max(0.0, deadline - time.monotonic()),
                 lambda: self.muted() or done.is_set(), lambda: self._opened(listening),
             )  # fmt: skip
             if pcm is None and not self.mic.alive():
@@ -348,13 +345,13 @@ class OpeningInput:
     """Opens the microphone and recogniser in the background (they are not needed until the
     first question, and the first words should not wait for them); keys work meanwhile."""
 
-    def __init__(self, typed: ConsoleIn, muted: Callable[[], bool], speed: float,
+    def __init__(self, typed: ConsoleIn, muted: Callable[[], bool],
                  notice: Callable[[str], None], keeper: AudioKeeper) -> None:  # fmt: skip
         self.typed, self.notice = typed, notice
         self._result: tuple[Input | None, str] = (None, "")
         self._thread = threading.Thread(
             target=lambda: setattr(self, "_result",
-                                   open_listening(typed, muted, speed, notice, keeper)),
+                                   open_listening(typed, muted, notice, keeper)),
             name="open-listening", daemon=True,
         )  # fmt: skip
         self._thread.start()
@@ -380,7 +377,7 @@ class OpeningInput:
             self._chosen.close()
 
 
-def open_listening(typed: ConsoleIn, muted: Callable[[], bool], speed: float,
+def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
                    notice: Callable[[str], None],
                    keeper: AudioKeeper) -> tuple[Input | None, str]:  # fmt: skip
     """Voice and keys if a microphone exists; otherwise what is missing."""
@@ -392,4 +389,4 @@ def open_listening(typed: ConsoleIn, muted: Callable[[], bool], speed: float,
         mic = Microphone()
     except AudioError as e:
         return None, str(e)
-    return VoiceAndKeys(typed, mic, recognizer, muted, speed, notice, keeper), ""
+    return VoiceAndKeys(typed, mic, recognizer, muted, notice, keeper), ""

@@ -27,11 +27,11 @@ class VoiceResult:
 
 
 class VoiceOut:
-    def __init__(self, audio: AudioOut, synth: Synth, clock: Clock, speed: float = 1.0,
-                 speak: bool = True) -> None:  # fmt: skip
+    def __init__(self, audio: AudioOut, synth: Synth | None, clock: Clock,
+                 speed: float = 1.0) -> None:  # fmt: skip
+        # No synth: cue tones and chimes only, lines on screen (given time to read them).
         self.audio, self.synth, self.clock, self.speed = audio, synth, clock, speed
-        self.speak = speak  # False: cue tones and chimes only, lines on screen
-        self.screen = TextOut(clock, pace=not speak)
+        self.screen = TextOut(clock, pace=synth is None)
         self.tones = {kind: load_asset(f"{kind}.wav") for kind in ("inhale", "hold", "exhale")}
         self.chime_sound = load_asset("chime.wav")
         self.failed: str | None = None
@@ -45,14 +45,14 @@ class VoiceOut:
             self.screen.pace = True
 
     def prepare(self, texts: list[str]) -> None:
-        if not self.speak:
+        if self.synth is None:
             return
         for text in texts:
             self.synth.request(text)
 
     def say(self, text: str, role: Role) -> None:
         self.screen.say(text, role)
-        if self.failed or not self.speak:
+        if self.failed or self.synth is None:
             return
         try:
             samples = faded(self.synth.render(text))
@@ -82,7 +82,7 @@ class VoiceOut:
         """Place every cue of the run on the stream's sample clock, from one anchor."""
         if self.failed:
             return
-        words = self._cue_words(pattern) if self.speak else {}
+        words = self._cue_words(pattern, self.synth) if self.synth else {}
         lead = max(0.0, t0 - self.clock.monotonic()) / self.speed
         first = self.audio.frame_heard_now() + round((lead + self.audio.latency) * self.audio.rate)
         first = max(first, self.audio.mixer.frame)
@@ -93,14 +93,15 @@ class VoiceOut:
             if word is not None:
                 self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))
 
-    def _cue_words(self, pattern: Pattern) -> dict[str, Samples]:
+    @staticmethod
+    def _cue_words(pattern: Pattern, synth: Synth) -> dict[str, Samples]:
         """Each distinct cue word once: a long run repeats the same few words."""
         words: dict[str, Samples] = {}
         for phase in pattern.phases:
             if phase.cue in words:
                 continue
             try:
-                words[phase.cue] = faded(self.synth.render(phase.cue))
+                words[phase.cue] = faded(synth.render(phase.cue))
             except (SpeechError, OSError):
                 pass  # the tone still marks the phase
         return words
@@ -122,7 +123,8 @@ class VoiceOut:
     def close(self) -> None:
         self.screen.close()
         self.audio.close()
-        self.synth.close()
+        if self.synth is not None:
+            self.synth.close()
 
 
 def open_voice(
@@ -130,18 +132,21 @@ def open_voice(
 ) -> VoiceResult:
     """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
     # The engine starts on its own thread while the stream opens: neither waits for the other.
-    synth = Synth(paths.cache_dir() / "speech", settings or VoiceSettings())
+    # Cue tones alone need no engine at all.
+    synth = Synth(paths.cache_dir() / "speech", settings or VoiceSettings()) if speak else None
     try:
         audio = AudioOut()
     except AudioError as e:
-        synth.close()
+        if synth is not None:
+            synth.close()
         return VoiceResult(None, str(e))
-    if not speak:
-        return VoiceResult(VoiceOut(audio, synth, clock, speed, speak=False))
+    if synth is None:
+        return VoiceResult(VoiceOut(audio, None, clock, speed))
     try:
         synth.wait_ready()
     except SpeechError as e:
+        synth.close()
         # Cue tones and the chime still work: words go on screen.
         problem = f"{e} Words will be on screen (on Debian/Ubuntu: sudo apt-get install espeak-ng)."
-        return VoiceResult(VoiceOut(audio, synth, clock, speed, speak=False), problem)
-    return VoiceResult(VoiceOut(audio, synth, clock, speed, speak))
+        return VoiceResult(VoiceOut(audio, None, clock, speed), problem)
+    return VoiceResult(VoiceOut(audio, synth, clock, speed))

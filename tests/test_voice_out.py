@@ -66,7 +66,7 @@ BOX = Pattern("box", "", (Phase(PhaseKind.INHALE, 4, "in"), Phase(PhaseKind.HOLD
 
 def voice(speed: float = 1.0, speak: bool = True) -> tuple[VoiceOut, FakeAudio, FakeSynth]:
     audio, synth = FakeAudio(), FakeSynth()
-    out = VoiceOut(audio, synth, FakeClock(), speed, speak)  # type: ignore[arg-type]
+    out = VoiceOut(audio, synth if speak else None, FakeClock(), speed)  # type: ignore[arg-type]
     return out, audio, synth
 
 
