@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.pulse import RATE, PrivatePulse, onsets, voiced_seconds
+from tests.running import output_acting_once, run, start
 
 pytestmark = pytest.mark.audio
 
@@ -39,11 +39,7 @@ def test_speech_and_every_breathing_cue_reach_the_speaker_on_time(
     script = tmp_path / "quick.toml"
     script.write_text(QUICK_SCRIPT, encoding="utf-8")
     recording = pulse.record()
-    done = subprocess.run(
-        [sys.executable, "-m", "companion", "ground", "--script", str(script), "--speed", "2"],
-        input="", capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "COMPANION_HOME": str(private_home)},
-    )  # fmt: skip
+    done = run("ground", "--script", str(script), "--speed", "2", home=private_home)
     heard = recording.stop()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "text mode" not in done.stderr  # it really used the voice
@@ -63,12 +59,8 @@ def test_speech_and_every_breathing_cue_reach_the_speaker_on_time(
 
 def test_breathe_cue_tones_follow_the_box_pattern(pulse: PrivatePulse, private_home: Path) -> None:
     recording = pulse.record()
-    done = subprocess.run(
-        [sys.executable, "-m", "companion", "breathe", "--pattern", "box", "--minutes", "0.5",
-         "--voice-off", "--speed", "4"],
-        input="", capture_output=True, text=True, timeout=120, check=False,
-        env={**os.environ, "COMPANION_HOME": str(private_home)},
-    )  # fmt: skip
+    done = run("breathe", "--pattern", "box", "--minutes", "0.5", "--voice-off", "--speed", "4",
+               home=private_home)  # fmt: skip
     heard = recording.stop()
     assert done.returncode == 0, done.stdout + done.stderr
     cues = onsets(heard)
@@ -103,21 +95,13 @@ def test_when_the_sound_server_dies_the_session_goes_on_in_text(
     script = tmp_path / "lines.toml"
     script.write_text(LINES, encoding="utf-8")
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "companion", "ground", "--script", str(script), "--no-listen"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, **own.env, "COMPANION_HOME": str(private_home)},
-        )  # fmt: skip
-        assert proc.stdout is not None
-        seen = []
-        for line in proc.stdout:
-            seen.append(line)
-            if "first line" in line:
-                own.proc.kill()  # the device vanishes while the first line plays
+        proc = start("ground", "--script", str(script), "--no-listen", home=private_home,
+                     env=own.env, merge_stderr=True, typing=False)  # fmt: skip
+        # The device vanishes while the first line plays.
+        out = output_acting_once(proc, "first line", own.proc.kill)
         assert proc.wait(60) == 0
     finally:
         own.stop()
-    out = "".join(seen)
     assert out.count("Continuing in text mode") == 1
     assert "And the last line." in out
     assert "Traceback" not in out and "pa_linux_alsa" not in out
@@ -137,16 +121,7 @@ def test_doctor_mic_check_hears_yes_through_the_virtual_microphone(
         pytest.skip("needs espeak-ng")
     yes = tmp_path / "yes.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(yes), "yes"], check=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "companion", "doctor", "--mic"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "COMPANION_HOME": str(private_home)},
-    )  # fmt: skip
-    assert proc.stdout is not None
-    seen = []
-    for line in proc.stdout:
-        seen.append(line)
-        if "Now say: yes" in line:
-            pulse.play_into_mic(yes).wait(10)
+    proc = start("doctor", "--mic", home=private_home, merge_stderr=True, typing=False)
+    out = output_acting_once(proc, "Now say: yes", lambda: pulse.play_into_mic(yes).wait(10))
     proc.wait(60)
-    assert "heard 'yes'" in "".join(seen), "".join(seen)
+    assert "heard 'yes'" in out, out

@@ -5,28 +5,24 @@ on or ends calmly, says once what is missing, and loses nothing that was said.""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.pulse import PrivatePulse, onsets
+from tests.running import run, start
 
 SHORT = Path(__file__).parent / "data" / "short.toml"
 REPLIES = "yes\n5\nin twenty minutes\nno\n"
-COMMAND = [sys.executable, "-m", "companion"]
 
 
-def companion(home: Path, *args: str, faults: str = "", stdin: str = "",
-              timeout: float = 120) -> subprocess.CompletedProcess[str]:  # fmt: skip
-    env = {**os.environ, "COMPANION_HOME": str(home), "COMPANION_FAULTS": faults}
-    return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=timeout, check=False)  # fmt: skip
+def companion(home: Path, *args: str, faults: str = "",
+              stdin: str = "") -> subprocess.CompletedProcess[str]:  # fmt: skip
+    return run(*args, home=home, stdin=stdin, env={"COMPANION_FAULTS": faults})
 
 
 def ground(home: Path, *options: str, faults: str = "") -> subprocess.CompletedProcess[str]:
@@ -37,11 +33,8 @@ def ground(home: Path, *options: str, faults: str = "") -> subprocess.CompletedP
 def start_ground(home: Path, *options: str, faults: str = "",
                  extra_env: dict[str, str] | None = None) -> subprocess.Popen[str]:  # fmt: skip
     """A session running in the background, typed to through a pipe."""
-    env = {**os.environ, **(extra_env or {}), "COMPANION_HOME": str(home),
-           "COMPANION_FAULTS": faults}  # fmt: skip
-    proc = subprocess.Popen([*COMMAND, "ground", "--script", str(SHORT), *options],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    env = {**(extra_env or {}), "COMPANION_FAULTS": faults}
+    proc = start("ground", "--script", str(SHORT), *options, home=home, env=env)
     assert proc.stdin and proc.stdout
     return proc
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-COMMAND = [sys.executable, "-m", "companion"]
-
-
-def companion(*args: str, stdin: str = "", home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COMPANION_HOME": str(home)}
-    return subprocess.run([*COMMAND, *args], input=stdin, capture_output=True, text=True,
-                          env=env, timeout=60, check=False)  # fmt: skip
+from tests.running import run as companion
+from tests.running import start
 
 
 def test_a_piped_session_finishes_and_replays_the_same_words(private_home: Path) -> None:
@@ -37,10 +29,7 @@ def test_a_piped_session_finishes_and_replays_the_same_words(private_home: Path)
 def test_a_signal_mid_session_exits_calmly_and_is_saved_cut_short(
     private_home: Path, signum: int
 ) -> None:
-    env = {**os.environ, "COMPANION_HOME": str(private_home)}
-    proc = subprocess.Popen([*COMMAND, "ground", "--text", "--speed", "50"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
+    proc = start("ground", "--text", "--speed", "50", home=private_home)
     assert proc.stdin and proc.stdout
     proc.stdin.write("yes\n")
     proc.stdin.flush()
