@@ -153,7 +153,7 @@ def hear(
     import wave
 
     from companion.hearing import QUESTIONS, hear_file
-    from companion.voice_in import Recognizer
+    from companion.recognizer import Recognizer
 
     if question not in QUESTIONS:
         raise _fail(f"companion: --question must be one of {', '.join(QUESTIONS)}", 2)

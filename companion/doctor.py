@@ -81,8 +81,9 @@ def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
 
     from companion.audio_out import AudioError
     from companion.channels import Listening
+    from companion.recognizer import Recognizer
     from companion.replies import QuestionType
-    from companion.voice_in import Microphone, Recognizer, capture_utterance
+    from companion.voice_in import Microphone, hear_reply
 
     try:
         mic = Microphone()
@@ -107,11 +108,11 @@ def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
             echo("mic:      nothing heard at all: is the microphone muted or disconnected?")
         echo("Now say: yes")
         recognizer = Recognizer()
-        pcm = capture_utterance(mic.read, 8.0, lambda: False)
-        if pcm is None:
+        hearing = hear_reply(mic.read, 8.0, Listening(QuestionType.YES_NO), recognizer)
+        if hearing is None:
             echo("mic:      no speech heard within 8 seconds")
             return False
-        found = recognizer.hear(pcm, Listening(QuestionType.YES_NO))
+        _, found = hearing
         echo(f"mic:      heard {found.heard or 'nothing clear'!r} (fit {found.margin:.2f})")
         return found.text in ("yes", "yeah", "yep")
     finally:

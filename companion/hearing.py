@@ -9,10 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from companion.channels import Listening
+from companion.recognizer import FRAME, NOTHING, RATE, Recognition, Recognizer
 from companion.replies import Answer, Command, QuestionType, Said, interpret
 from companion.sounds import read_wav, resample
 from companion.timeparse import ReturnTime
-from companion.voice_in import END, FRAME, RATE, Recognition, Recognizer, capture_utterance
+from companion.voice_in import END, hear_reply
 
 # `hear --question NAME`: the command grammar is the one a prompt that waits uses.
 QUESTIONS = {"yes-no": QuestionType.YES_NO, "scale": QuestionType.SCALE,
@@ -25,8 +26,8 @@ class Hearing:
     path: str
     heard: str | None  # what the recogniser decoded
     reply: str | None  # the canonical reply, or None when it is not a reply
-    seconds: float  # decoding time
-    margin: float = float("-inf")  # how well the phrase fits (see voice_in.REJECT_BELOW)
+    seconds: float  # time to find and decode the reply
+    margin: float = float("-inf")  # how well the phrase fits (see recognizer.REJECT_BELOW)
 
 
 def canonical(text: str | None, qtype: QuestionType) -> str | None:
@@ -63,12 +64,11 @@ def frames_of(pcm: bytes) -> list[bytes]:
 def hear_pcm(pcm: bytes, qtype: QuestionType, recognizer: Recognizer) -> tuple[Recognition, float]:
     """What the live path hears in this audio: endpointed, decoded, checked."""
     feed = iter(frames_of(pcm))
-    utterance = capture_utterance(lambda _wait: next(feed, END), 30.0, lambda: False)
-    if utterance is None:
-        return Recognition(None, None, float("-inf")), 0.0
     started = time.perf_counter()
-    found = recognizer.hear(utterance, Listening(qtype))
-    return found, time.perf_counter() - started
+    hearing = hear_reply(lambda _wait: next(feed, END), 30.0, Listening(qtype), recognizer)
+    if hearing is None:  # no speech: nothing was decoded
+        return NOTHING, 0.0
+    return hearing[1], time.perf_counter() - started
 
 
 def hear_file(path: Path, qtype: QuestionType, recognizer: Recognizer) -> Hearing:

@@ -1,141 +1,32 @@
-"""Voice replies: one input stream, an endpointer, and one long-lived grammar decoder.
+"""Voice replies: one input stream, an endpointer, and the long-lived recogniser.
 
 Typed replies keep working beside the voice: both feed one queue, and the first reply wins.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from companion import faults
 from companion.audio_out import AudioError, import_sounddevice
 from companion.channels import Heard, Input, Listening
 from companion.console import ConsoleIn, hint
-from companion.grammar import phrases
 from companion.kept_audio import AudioKeeper
 from companion.logs import log
+from companion.recognizer import FRAME, RATE, Recognition, Recognizer
 
-RATE = 16000
-FRAME = 480  # 30 ms: the endpointer's frame
-PAD_FRAMES = 10  # keep 300 ms before speech starts: the decoder needs the onset
 MAX_UTTERANCE = 8.0  # seconds: a reply is short
-
-
-def pad_with_room_tone(pcm: bytes, seconds: float = 0.3) -> bytes:
-    """Silence around the reply, with a faint noise floor: the decoder needs a lead-in, and
-    digital zeros (as a virtual or muted microphone gives) throw its feature normalisation."""
-    import numpy as np
-
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
-    pad = np.zeros(int(seconds * RATE), dtype=np.float32)
-    padded = np.concatenate([pad, samples, pad])
-    noise = np.random.default_rng(len(pcm)).normal(0.0, 20.0, len(padded))  # repeatable
-    return bytes(np.clip(padded + noise, -32768, 32767).astype("<i2").tobytes())
-
-
-# A grammar always answers with its nearest phrase, so each hearing is also decoded by a free
-# phone loop over the same audio. The grammar's acoustic score per word frame, less the phone
-# loop's, says how well the phrase fits. Thresholds measured on real recordings
-# (bench/bench_hear.py, ../shared/speech): replies sit near -3.3, distractors near -4.9.
-REJECT_BELOW = -4.5  # not a reply
-CONFIDENT_FROM = -3.5  # below this a "yes" is never taken as yes
-_SILENCES = {"<sil>", "<s>", "</s>", "[NOISE]", "[SPEECH]"}
-
-
-@dataclass(frozen=True)
-class Recognition:
-    text: str | None  # None: nothing, or not a reply
-    heard: str | None  # what the grammar search decoded, before rejection
-    margin: float
-
-    @property
-    def confident(self) -> bool:
-        return self.margin >= CONFIDENT_FROM
-
-
-class Recognizer:
-    """pocketsphinx with one grammar search per kind of question, built once and kept,
-    and a phone loop that checks each hearing."""
-
-    def __init__(self) -> None:
-        from pathlib import Path
-
-        import pocketsphinx
-
-        self.decoder = pocketsphinx.Decoder(samprate=RATE, lm=None, loglevel="FATAL")
-        phones = Path(pocketsphinx.get_model_path()) / "en-us" / "en-us-phone.lm.bin"
-        self.decoder.add_allphone_file("phones", str(phones))
-        self._searches: dict[str, str] = {}
-        self.lock = threading.Lock()
-
-    def _search(self, listening: Listening) -> str | None:
-        wanted = [p for p in phrases(listening) if self._known(p)]
-        if not wanted:
-            return None
-        key = hashlib.sha1("|".join(wanted).encode()).hexdigest()[:12]
-        name = self._searches.get(key)
-        if name is None:
-            name = f"g{key}"
-            body = " | ".join(wanted)
-            self.decoder.add_jsgf_string(
-                name, f"#JSGF V1.0;\ngrammar {name};\npublic <r> = {body};\n"
-            )
-            self._searches[key] = name
-        return name
-
-    def _known(self, phrase: str) -> bool:
-        return all(self.decoder.lookup_word(w) is not None for w in phrase.split())
-
-    def _decode(self, search: str, pcm: bytes) -> tuple[str, list[Any]]:
-        self.decoder.activate_search(search)
-        self.decoder.start_utt()
-        self.decoder.process_raw(pcm, full_utt=True)
-        self.decoder.end_utt()
-        hyp = self.decoder.hyp()
-        return (hyp.hypstr.strip() if hyp is not None else ""), list(self.decoder.seg() or [])
-
-    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
-        if faults.on("recognizer-raises"):
-            raise RuntimeError("the decoder failed")
-        pcm = pad_with_room_tone(pcm)
-        with self.lock:
-            search = self._search(listening)
-            if search is None:
-                return Recognition(None, None, float("-inf"))
-            text, words = self._decode(search, pcm)
-            if not text:
-                return Recognition(None, None, float("-inf"))
-            _, phones = self._decode("phones", pcm)
-        margin = _margin(words, phones)
-        return Recognition(text if margin >= REJECT_BELOW else None, text, margin)
-
-
-def _log_score(density: float) -> float:
-    return math.log(density) if density > 0 else -700.0
-
-
-def _margin(words: list[Any], phones: list[Any]) -> float:
-    """Per word frame: the grammar's acoustic log score less the phone loop's, same frames."""
-    spoken = [s for s in words if s.word not in _SILENCES]
-    frames = int(sum(s.end_frame - s.start_frame + 1 for s in spoken))
-    if not spoken or frames <= 0:
-        return float("-inf")
-    lo, hi = min(s.start_frame for s in spoken), max(s.end_frame for s in spoken)
-    grammar = sum(_log_score(float(s.ascore)) for s in spoken)
-    loop = 0.0
-    for s in phones:
-        overlap = min(hi, s.end_frame) - max(lo, s.start_frame) + 1
-        if overlap > 0:
-            loop += _log_score(float(s.ascore)) * overlap / (s.end_frame - s.start_frame + 1)
-    return (grammar - loop) / frames
+PAD_FRAMES = 10  # keep 300 ms before speech starts: the decoder needs the onset
+END_WINDOW = 0.3  # seconds the endpointer weighs before it calls the speech over
+SHORT_PAUSE = 4  # frames (120 ms) of pause that end a reply already whole, such as "seven"
+LONG_PAUSE = 10  # frames (300 ms) of pause that end any reply
+PAUSE_VAD_MODE = 0  # how readily a frame counts as a pause (0: loose .. 3: strict)
+PAUSE_BELOW_PEAK = 10 ** (-25 / 20)  # a frame 25 dB below the reply's loudest is a pause too
 
 
 END = b""  # what a frame source returns once it has ended
@@ -205,21 +96,30 @@ def capture_utterance(
     timeout: float,
     muted: Callable[[], bool],
     on_open: Callable[[], None] = lambda: None,
+    on_speech: Callable[[bytes], None] = lambda _pcm: None,
+    whole: Callable[[bytes], bool] = lambda _pcm: False,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> bytes | None:
     """Audio of one reply, from just before its onset to its end; None if none began.
 
     The endpointer decides late (it looks at a window of frames), so the audio comes from
-    our own ring of raw frames, which reaches back past the moment it decided.
+    our own ring of raw frames, which reaches back past the moment it decided. Each part of
+    the reply goes to `on_speech` as it arrives. A short pause ends the reply early when
+    `whole` says what was said so far is already a whole reply.
     """
-    from pocketsphinx import Endpointer
+    from pocketsphinx import Endpointer, Vad
 
-    endpointer = Endpointer(window=0.3, ratio=0.9, sample_rate=RATE)
-    window_frames = round(0.3 / endpointer.frame_length)
+    endpointer = Endpointer(window=END_WINDOW, ratio=0.9, sample_rate=RATE)
+    vad = Vad(PAUSE_VAD_MODE, sample_rate=RATE)
+    window_frames = round(END_WINDOW / endpointer.frame_length)
     ring: deque[bytes] = deque(maxlen=window_frames + PAD_FRAMES)
     speech: list[bytes] = []
+    paused = 0  # frames since the last one with speech in it
+    loudest = 0.0
+    asked = False  # whether `whole` was asked in this pause
     deadline = time.monotonic() + timeout
     opened = False
-    while True:
+    while not cancelled():
         limit = deadline if not speech else deadline + MAX_UTTERANCE
         left = limit - time.monotonic()
         if left <= 0:
@@ -236,14 +136,50 @@ def capture_utterance(
             opened = True
             on_open()
         endpointer.process(frame)
+        # Pauses are counted from the start: the endpointer reports the onset late, often
+        # near the end of a short word.
+        level = _level(frame)
+        loudest = max(loudest, level)
+        quiet = level < loudest * PAUSE_BELOW_PEAK or not vad.is_speech(frame)
+        paused = paused + 1 if quiet else 0
+        asked = asked and paused > 0
         if not speech:
             ring.append(frame)
-            if endpointer.in_speech:
-                speech = list(ring)
+            if not endpointer.in_speech:
+                continue
+            speech = list(ring)
+            on_speech(b"".join(speech))
         else:
             speech.append(frame)
-            if not endpointer.in_speech:
+            on_speech(frame)
+        if not endpointer.in_speech or paused >= LONG_PAUSE:
+            return b"".join(speech)
+        if paused >= SHORT_PAUSE and not asked:
+            asked = True  # once a pause
+            if whole(b"".join(speech)):
                 return b"".join(speech)
+    return None
+
+
+def _level(frame: bytes) -> float:
+    import numpy as np
+
+    return float(np.sqrt(np.mean(np.frombuffer(frame, "<i2").astype(np.float64) ** 2)))
+
+
+def hear_reply(frames: Callable[[float], bytes | None], timeout: float, listening: Listening,
+               recognizer: Recognizer, muted: Callable[[], bool] = lambda: False,
+               on_open: Callable[[], None] = lambda: None,
+               cancelled: Callable[[], bool] = lambda: False,
+               ) -> tuple[bytes, Recognition] | None:  # fmt: skip
+    """One spoken reply, recognised while it is spoken: its audio and what it was, or None
+    if nobody spoke before the timeout."""
+    with recognizer.decoding(listening) as decoding:
+        pcm = capture_utterance(frames, timeout, muted, on_open, decoding.feed,
+                                decoding.whole_reply, cancelled)  # fmt: skip
+        if pcm is None:
+            return None
+        return pcm, decoding.finish(pcm)
 
 
 class VoiceAndKeys:
@@ -286,7 +222,7 @@ class VoiceAndKeys:
         if self.voice_lost is None:
             self.mic.drain()
             threading.Thread(target=self._voice, args=(request, listening, deadline, done),
-                             daemon=True).start()  # fmt: skip
+                             name="voice", daemon=True).start()  # fmt: skip
         try:
             while True:
                 left = max(0.0, deadline - time.monotonic()) + 0.5
@@ -309,21 +245,22 @@ class VoiceAndKeys:
     def _hear_until(self, request: int, listening: Listening, deadline: float,
                     done: threading.Event) -> None:  # fmt: skip
         while not done.is_set() and time.monotonic() < deadline:
-            pcm = capture_utterance(
-                self.mic.read, max(0.0, deadline - time.monotonic()),
-                lambda: self.muted() or done.is_set(), lambda: self._opened(listening),
-            )  # fmt: skip
-            if pcm is None and not self.mic.alive():
-                self._lose_voice("The microphone stopped working.")
-                return  # the keys answer this question, until its timeout
-            if pcm is None or done.is_set():
-                break
-            self.keeper.keep(pcm)
             try:
-                found = self.recognizer.hear(pcm, listening)
+                hearing = hear_reply(
+                    self.mic.read, max(0.0, deadline - time.monotonic()), listening,
+                    self.recognizer, self.muted, lambda: self._opened(listening), done.is_set,
+                )  # fmt: skip
             except Exception as e:  # a recogniser fault costs the voice, not the session
+                log.exception("recognition failed")
                 self._lose_voice(f"Speech recognition stopped working ({e}).")
                 return
+            if hearing is None and not self.mic.alive():
+                self._lose_voice("The microphone stopped working.")
+                return  # the keys answer this question, until its timeout
+            if hearing is None or done.is_set():
+                break
+            pcm, found = hearing
+            self.keeper.keep(pcm)
             log.info("heard %r (margin %.2f)", found.heard, found.margin)
             if found.text and not done.is_set():
                 self.typed.echo_line(f"  (heard: {found.text})")

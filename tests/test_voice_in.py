@@ -61,6 +61,46 @@ def test_a_source_that_ends_ends_the_capture_at_once() -> None:
     assert time.monotonic() - started < 5.0  # not the 30-second deadline
 
 
+def frames_until_the_end(frames: list[bytes], whole: bool) -> int:
+    """How many frames of silence after the speech the capture took before it ended."""
+    taken = {"n": 0}
+
+    def source(_wait: float) -> bytes | None:
+        taken["n"] += 1
+        return frames[taken["n"] - 1] if taken["n"] <= len(frames) else None
+
+    assert capture_utterance(source, 5.0, lambda: False, whole=lambda _pcm: whole) is not None
+    return taken["n"]
+
+
+def test_a_whole_reply_ends_at_a_short_pause_and_anything_else_waits_longer() -> None:
+    from companion.voice_in import LONG_PAUSE, SHORT_PAUSE
+
+    speech = [SILENCE] * 10 + tone_frames(0.6)
+    frames = speech + [SILENCE] * 60
+    whole = frames_until_the_end(frames, whole=True) - len(speech)
+    unfinished = frames_until_the_end(frames, whole=False) - len(speech)
+    assert whole == SHORT_PAUSE  # "seven": nothing longer can follow
+    assert unfinished == LONG_PAUSE  # "go" may yet be "go on"
+
+
+def test_each_part_of_a_reply_goes_to_the_decoder_as_it_is_spoken() -> None:
+    parts: list[bytes] = []
+    frames = [SILENCE] * 30 + tone_frames(0.6) + [SILENCE] * 40
+    got = capture_utterance(feeder(frames), 5.0, lambda: False, on_speech=parts.append)
+    assert got is not None and b"".join(parts) == got
+    assert len(parts) > 10  # frame by frame, not all at the end
+
+
+def test_a_cancelled_capture_stops_at_once_and_reads_nothing_more() -> None:
+    frames = [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40
+    taken = []
+    source = feeder(frames)
+    got = capture_utterance(lambda w: taken.append(1) or source(w), 30.0, lambda: False,
+                            cancelled=lambda: True)  # fmt: skip
+    assert got is None and not taken
+
+
 def test_while_muted_nothing_is_heard_even_its_own_voice() -> None:
     frames = [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40
     assert capture_utterance(feeder(frames), 0.3, lambda: True) is None
@@ -83,20 +123,47 @@ class FakeMic:
         pass
 
 
+class FakeDecoding:
+    def __init__(self, recognizer: FakeRecognizer) -> None:
+        self.recognizer = recognizer
+        self.fed = b""
+
+    def __enter__(self) -> FakeDecoding:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def feed(self, pcm: bytes) -> None:
+        self.fed += pcm
+
+    def whole_reply(self, pcm: bytes) -> bool:
+        return False
+
+    def finish(self, pcm: bytes) -> Recognition:
+        assert pcm == self.fed  # every part of the reply reached the decoder as it came
+        self.recognizer.calls += 1
+        return Recognition(self.recognizer.text, self.recognizer.text, self.recognizer.margin)
+
+
 class FakeRecognizer:
     def __init__(self, text: str | None, margin: float = -2.0) -> None:
         self.text, self.margin = text, margin
         self.calls = 0
 
-    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
-        self.calls += 1
-        return Recognition(self.text, self.text, self.margin)
+    def decoding(self, listening: Listening) -> FakeDecoding:
+        return FakeDecoding(self)
+
+
+class BrokenDecoding(FakeDecoding):
+    def feed(self, pcm: bytes) -> None:
+        self.recognizer.calls += 1
+        raise RuntimeError("the decoder failed")
 
 
 class BrokenRecognizer(FakeRecognizer):
-    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
-        self.calls += 1
-        raise RuntimeError("the decoder failed")
+    def decoding(self, listening: Listening) -> FakeDecoding:
+        return BrokenDecoding(self)
 
 
 class Keyboard(io.StringIO):
@@ -133,6 +200,16 @@ def test_a_typed_reply_works_while_the_voice_listens() -> None:
     assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("7", "key")
 
 
+def test_after_a_typed_reply_the_voice_stops_listening_for_that_question() -> None:
+    # Otherwise it would go on taking the microphone's frames from the next question.
+    inp = merged("7\n", None, speech=False)
+    assert inp.listen(Listening(QuestionType.SCALE, timeout=30)) == Heard("7", "key")
+    listeners = [t for t in threading.enumerate() if t.name == "voice"]
+    for t in listeners:
+        t.join(timeout=2.0)
+    assert listeners and not any(t.is_alive() for t in listeners)
+
+
 def test_silence_on_both_gives_none_at_the_timeout() -> None:
     inp = merged("", None, speech=False)
     assert inp.listen(Listening(QuestionType.SCALE, timeout=0.3)) is None
@@ -148,8 +225,20 @@ def test_every_phrase_in_a_grammar_is_a_reply_the_parser_understands(qtype: Ques
         assert interpret(phrase, qtype, options) is not None, phrase
 
 
+def test_replies_that_a_longer_one_continues_are_known_as_unfinished() -> None:
+    from companion.recognizer import Recognizer
+
+    rec = Recognizer()
+    confirm = rec._search(Listening(QuestionType.CONFIRM))
+    scale = rec._search(Listening(QuestionType.SCALE))
+    assert confirm is not None and scale is not None
+    assert "go" in confirm.unfinished and "say that" in confirm.unfinished
+    assert "next" not in confirm.unfinished and "go on" in confirm.replies
+    assert "seven" in scale.replies and "seven" not in scale.unfinished
+
+
 def test_the_recognizer_builds_a_grammar_for_every_question() -> None:
-    from companion.voice_in import Recognizer
+    from companion.recognizer import Recognizer
 
     rec = Recognizer()
     silence = bytes(RATE)  # half a second
