@@ -149,7 +149,7 @@ def spoken_end(pcm: bytes) -> int:
 def latency(targets: list[Clip], per_word: int = 4) -> dict[str, list[float]]:
     """End of speech to reply known, with frames arriving in real time as from a microphone.
     Kept apart: replies that a short pause ends ("seven", "stop") and those a longer phrase
-    may continue ("yes" of "yes I am", "go" of "go on"), which wait for the full window."""
+    may continue ("yes" of "yes I am", "go" of "go on"), which wait for a longer pause."""
     rec = Recognizer()
     found: dict[str, list[float]] = {"whole": [], "may go on": []}
     taken: dict[str, int] = {}
@@ -176,7 +176,8 @@ def latency(targets: list[Clip], per_word: int = 4) -> dict[str, list[float]]:
             return frames[i]
 
         if hear_reply(frame, 10.0, Listening(qtype), rec) is not None:
-            kind = "may go on" if word in ("yes", "no", "go") else "whole"
+            search = rec._search(Listening(qtype))
+            kind = "may go on" if search and word in search.unfinished else "whole"
             found[kind].append(time.monotonic() - (state["end"] or time.monotonic()))
     return found
 

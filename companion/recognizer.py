@@ -98,12 +98,6 @@ class Recognizer:
         """Decode one reply as it arrives: `with recognizer.decoding(q) as d: d.feed(...)`."""
         return Decoding(self, listening)
 
-    def hear(self, pcm: bytes, listening: Listening) -> Recognition:
-        """One whole reply at once."""
-        with self.decoding(listening) as decoding:
-            decoding.feed(pcm)
-            return decoding.finish(pcm)
-
 
 class Decoding:
     """One reply, decoded as it is spoken. The phone loop takes each frame as it arrives; the
@@ -111,12 +105,14 @@ class Decoding:
     over the audio so far whenever the speaker pauses. Holds the recogniser until done."""
 
     def __init__(self, recognizer: Recognizer, listening: Listening) -> None:
+        import numpy as np
+
         self._rec = recognizer
         self._listening = listening
         self._search: _Search | None = None
         self._started = False
         self._done = False
-        self._noise: Any = None
+        self._noise = np.random.default_rng(0)  # room tone, the same for every hearing
         self._decoded: tuple[int, str, list[Any]] | None = None  # (bytes decoded, text, words)
 
     def __enter__(self) -> Decoding:
@@ -138,8 +134,6 @@ class Decoding:
     def _room_tone(self, pcm: bytes) -> bytes:
         import numpy as np
 
-        if self._noise is None:
-            self._noise = np.random.default_rng(0)  # repeatable hearings
         samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32)
         noisy = samples + self._noise.normal(0.0, ROOM_TONE_LEVEL, len(samples))
         return bytes(np.clip(noisy, -32768, 32767).astype("<i2").tobytes())

@@ -25,7 +25,6 @@ PAD_FRAMES = 10  # keep 300 ms before speech starts: the decoder needs the onset
 END_WINDOW = 0.3  # seconds the endpointer weighs before it calls the speech over
 SHORT_PAUSE = 4  # frames (120 ms) of pause that end a reply already whole, such as "seven"
 LONG_PAUSE = 10  # frames (300 ms) of pause that end any reply
-PAUSE_VAD_MODE = 0  # how readily a frame counts as a pause (0: loose .. 3: strict)
 PAUSE_BELOW_PEAK = 10 ** (-25 / 20)  # a frame 25 dB below the reply's loudest is a pause too
 
 
@@ -110,7 +109,7 @@ def capture_utterance(
     from pocketsphinx import Endpointer, Vad
 
     endpointer = Endpointer(window=END_WINDOW, ratio=0.9, sample_rate=RATE)
-    vad = Vad(PAUSE_VAD_MODE, sample_rate=RATE)
+    vad = Vad(sample_rate=RATE)
     window_frames = round(END_WINDOW / endpointer.frame_length)
     ring: deque[bytes] = deque(maxlen=window_frames + PAD_FRAMES)
     speech: list[bytes] = []
@@ -156,8 +155,9 @@ def capture_utterance(
             return b"".join(speech)
         if paused >= SHORT_PAUSE and not asked:
             asked = True  # once a pause
-            if whole(b"".join(speech)):
-                return b"".join(speech)
+            so_far = b"".join(speech)
+            if whole(so_far):
+                return so_far
     return None
 
 
