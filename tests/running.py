@@ -31,6 +31,17 @@ def start(*args: str, home: Path, env: dict[str, str] | None = None, merge_stder
                             text=True, env=_env(home, env))  # fmt: skip
 
 
+def type_and_wait(proc: subprocess.Popen[str], marker: str, typed: str = "") -> None:
+    """Type `typed`, then read what it prints up to the first line with `marker`."""
+    assert proc.stdin is not None and proc.stdout is not None
+    if typed:
+        proc.stdin.write(typed)
+        proc.stdin.flush()
+    for line in proc.stdout:
+        if marker in line:
+            return
+
+
 def output_acting_once(proc: subprocess.Popen[str], marker: str,
                        act: Callable[[], object]) -> str:  # fmt: skip
     """Everything it prints; `act` runs once, as soon as a line with `marker` appears."""

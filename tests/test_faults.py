@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.pulse import PrivatePulse, onsets
-from tests.running import run, start
+from tests.running import run, start, type_and_wait
 
 SHORT = Path(__file__).parent / "data" / "short.toml"
 REPLIES = "yes\n5\nin twenty minutes\nno\n"
@@ -158,10 +158,7 @@ def test_a_history_locked_for_the_whole_session_keeps_everything_aside(
 def test_a_lock_that_goes_away_mid_session_loses_nothing(private_home: Path) -> None:
     db = hold_lock(private_home)
     proc = start_ground(private_home, "--text", "--speed", "20")
-    assert proc.stdin and proc.stdout
-    for line in proc.stdout:
-        if "Are you safe" in line:
-            break
+    type_and_wait(proc, "Are you safe")
     db.execute("ROLLBACK")  # the other process is done
     out, err = proc.communicate(REPLIES, timeout=60)
     assert proc.returncode == 0 and "could not be saved" not in err, err
@@ -191,10 +188,7 @@ def test_history_and_replay_during_a_session_corrupt_nothing(private_home: Path)
     assert ground(private_home, "--text", "--speed", "20").returncode == 0  # an earlier one
     # At speed 1, so that the session waits at its question while the others read.
     proc = start_ground(private_home, "--text")
-    assert proc.stdin and proc.stdout
-    for line in proc.stdout:
-        if "Are you safe" in line:
-            break
+    type_and_wait(proc, "Are you safe")
     during = companion(private_home, "history")
     assert "in progress" in during.stdout and "finished" in during.stdout, during.stdout
     assert companion(private_home, "replay", "last", "--text").returncode == 0
@@ -225,12 +219,7 @@ def test_a_signal_at_any_step_ends_calmly_and_keeps_all_answers(
 ) -> None:
     marker, typed, speed, faults = STEPS[step]
     proc = start_ground(private_home, "--text", "--speed", speed, faults=faults)
-    assert proc.stdin and proc.stdout
-    proc.stdin.write(typed)
-    proc.stdin.flush()
-    for line in proc.stdout:
-        if marker in line:
-            break
+    type_and_wait(proc, marker, typed)
     if faults:
         time.sleep(0.5)  # well inside the write of that first line
     proc.send_signal(signum)
@@ -264,12 +253,7 @@ def test_a_device_unplugged_mid_session_on_the_real_sound_server_loses_nothing(
     own = PrivatePulse()  # its own server: the shared one keeps its devices
     try:
         proc = start_ground(private_home, "--speed", "2", extra_env=own.env)
-        assert proc.stdin and proc.stdout
-        proc.stdin.write("yes\n5\n")
-        proc.stdin.flush()
-        for line in proc.stdout:
-            if "breath 1" in line:
-                break
+        type_and_wait(proc, "breath 1", "yes\n5\n")
         module = next(line.split()[0] for line in own.pactl("list", "short", "modules").splitlines()
                       if f"sink_name={sink}" in line)  # fmt: skip
         own.pactl("unload-module", module)

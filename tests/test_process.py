@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.running import run as companion
-from tests.running import start
+from tests.running import start, type_and_wait
 
 
 def test_a_piped_session_finishes_and_replays_the_same_words(private_home: Path) -> None:
@@ -30,13 +30,8 @@ def test_a_signal_mid_session_exits_calmly_and_is_saved_cut_short(
     private_home: Path, signum: int
 ) -> None:
     proc = start("ground", "--text", "--speed", "50", home=private_home)
-    assert proc.stdin and proc.stdout
-    proc.stdin.write("yes\n")
-    proc.stdin.flush()
     # Wait for the distress question: the session is now listening with one answer kept.
-    for line in proc.stdout:
-        if "zero to ten" in line:
-            break
+    type_and_wait(proc, "zero to ten", "yes\n")
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
