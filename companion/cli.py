@@ -247,6 +247,21 @@ def history(
     raise typer.Exit(show_history(limit))
 
 
+@app.command()
+def resources(
+    region: Annotated[
+        str | None, typer.Option("--region", "-r", help="A country code: US, CA, GB, IE, AU, NZ...")
+    ] = None,
+) -> None:
+    """Show where to get help right now, for your region."""
+    from companion.helplines import report
+
+    code, lines = report(region)
+    for line in lines:
+        typer.echo(line, err=code != 0)
+    raise typer.Exit(code)
+
+
 @scripts_app.command("list")
 def scripts_list() -> None:
     """List the bundled session scripts."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion import paths
+from companion import helplines, paths
 from companion.conditions import Condition, ConditionError, parse_condition
 from companion.patterns import Pattern, Phase, PhaseKind
 from companion.replies import Option, QuestionType
@@ -129,6 +129,17 @@ class ResourceText:
     intro: str
     lines: tuple[str, ...]
     shown: tuple[str, ...]
+    kinds: tuple[str, ...] = ()  # each line's kind (emergency, crisis, abuse), when known
+
+    def first_for(self, danger: str | None) -> ResourceText:
+        """The same help, what fits the danger first ("someone", "myself", "both")."""
+        if len(self.kinds) != len(self.lines) or len(self.shown) != len(self.lines):
+            return self
+        rank = {kind: i for i, kind in enumerate(helplines.order_for(danger))}
+        order = sorted(range(len(self.lines)), key=lambda i: rank.get(self.kinds[i], len(rank)))
+        return ResourceText(self.intro, tuple(self.lines[i] for i in order),
+                            tuple(self.shown[i] for i in order),
+                            tuple(self.kinds[i] for i in order))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -437,8 +448,16 @@ def _resources(path: Path, raw: object, base: ResourceText | None) -> ResourceTe
 
 
 def default_resources() -> ResourceText:
+    """The help for the person's region (see companion.helplines), or config.toml's own."""
     path = paths.scripts_dir() / "lib" / "resources.toml"
-    found = _resources(path, _read_toml(path), None)
+    try:
+        regions = helplines.load_regions(path)
+    except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError) as e:
+        raise ScriptError(path, "", f"the crisis resources cannot be read ({e})") from None
+    region = regions.get(helplines.configured_region().code)
+    found = ResourceText(regions.intro, tuple(h.say for h in region.help),
+                         tuple(h.show for h in region.help),
+                         tuple(h.kind for h in region.help))  # fmt: skip
     config = paths.data_dir() / "config.toml"
     if config.is_file():
         table = _read_toml(config).get("resources")

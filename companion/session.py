@@ -20,6 +20,7 @@ from companion.events import (
     Statement,
     Status,
 )
+from companion.helplines import DANGERS
 from companion.interrupts import Interrupted
 from companion.patterns import schedule
 from companion.replies import (
@@ -255,10 +256,18 @@ class Session:
             self._answer(safety.key, got[0], got[1])
         self.safe = self.values[safety.key] == YES
         if not self.safe:
-            self._resources()
+            self._not_safe()
+
+    def _not_safe(self) -> None:
+        """One gentle question tells the two dangers apart; the help that fits comes first,
+        and going somewhere safe is said before anything else is asked."""
+        got = self._listen(self.script.message("danger_ask"), QuestionType.CHOICE, DANGERS)
+        self._answer("danger", got[0] if got else UNSURE, got[1] if got else None)
+        self._resources()
+        self._say(self.script.message("go_safe"), Role.RESOURCE)
 
     def _resources(self) -> None:
-        res = self.script.resources
+        res = self.script.resources.first_for(str(self.values.get("danger", "")))
         self._say(res.intro, Role.RESOURCE)
         self.out.show(list(res.shown), "Help, right now")
         for line in res.lines:

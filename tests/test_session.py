@@ -74,7 +74,7 @@ def test_cyclic_sighing_cues_every_phase_on_schedule_and_ends_after_an_exhale() 
 
 
 def test_not_safe_offers_resources_and_never_a_return_script() -> None:
-    outcome, out, inp, rec, _ = run(["no", "8", "7", "paced", "6", "enough"])
+    outcome, out, inp, rec, _ = run(["no", "neither", "8", "7", "paced", "6", "enough"])
     text = " ".join(out.lines())
     assert "988" in text and "800 799 7233" in text and "911" in text
     assert any("findahelpline.com" in line for _, lines in out.shown for line in lines)
@@ -88,13 +88,13 @@ def test_not_safe_offers_resources_and_never_a_return_script() -> None:
 
 @pytest.mark.parametrize("reply", ["not sure", "maybe", "i don't know"])
 def test_unsure_about_safety_is_treated_as_not_safe(reply: str) -> None:
-    outcome, out, _, _, _ = run([reply, "3"])
+    outcome, out, _, _, _ = run([reply, "neither", "3"])
     assert outcome.statement is None
     assert out.lines(Role.RESOURCE)
 
 
 def test_silence_at_the_safety_question_leads_to_resources_not_to_yes() -> None:
-    outcome, out, _, rec, _ = run([None, None, None, "3"])
+    outcome, out, _, rec, _ = run([None, None, None, "neither", "3"])
     safe = [a for a in rec.of(Answered) if a.key == "safe"]
     assert safe[0].value == "unsure" and safe[0].source == "default"
     assert out.lines(Role.RESOURCE)
