@@ -87,6 +87,9 @@ def ground(
     script: Annotated[
         str, typer.Option("--script", "-s", help="A bundled script's name, or a TOML file.")
     ] = "ground",
+    they_left: Annotated[
+        bool, typer.Option("--they-left", help="For when your partner walked away, not you.")
+    ] = False,
     text: TextOption = False,
     speed: SpeedOption = 1.0,
     listen: Annotated[
@@ -103,7 +106,9 @@ def ground(
     """Start a grounding session: breathe, settle, plan a calm way back."""
     from companion.runner import run_session
 
-    loaded = _load(script)
+    if they_left and script != "ground":
+        raise _fail("companion: use either --they-left or --script, not both", 2)
+    loaded = _load("they-left" if they_left else script)
     settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off,
                          keep_audio=keep_audio)  # fmt: skip
     raise typer.Exit(run_session(loaded, settings))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from companion.channels import Heard, Input, Listening, Output, Recorder, StopRequested
 from companion.clock import Clock, sleep
+from companion.compose import compose_words
 from companion.events import (
     Answered,
     Breathing,
@@ -40,8 +41,10 @@ from companion.script import (
     BreakTimer,
     Breathe,
     Closing,
+    Compose,
     Group,
     Guide,
+    Handover,
     Pause,
     Resources,
     Safety,
@@ -76,6 +79,7 @@ class Session:
         self.values: dict[str, object] = {}
         self.safe: bool | None = None  # None until the safety question has been answered
         self.outcome = Outcome(Status.RUNNING)
+        self.handed_over = False
 
     # --- running -------------------------------------------------------------------------
 
@@ -105,6 +109,8 @@ class Session:
 
     def _steps(self, steps: tuple[Step, ...]) -> None:
         for step in steps:
+            if self.handed_over:
+                return  # the rest belongs to the script this one handed over to
             if step.is_reconnect and self.safe is not True:
                 continue  # never a "go back and talk" script for someone not known to be safe
             if step.when is not None and not step.when.holds(self.values):
@@ -136,6 +142,10 @@ class Session:
             self._break(action)
         elif isinstance(action, Group):
             self._group(action)
+        elif isinstance(action, Compose):
+            compose_words(self, action)
+        elif isinstance(action, Handover):
+            self._handover(action)
 
     # --- saying and recording -----------------------------------------------------------
 
@@ -309,6 +319,13 @@ class Session:
                 ):
                     continue
                 break
+
+    def _handover(self, handover: Handover) -> None:
+        """Go on with another script (its lines, closing and messages) after its safety."""
+        self.script = handover.script
+        self.out.prepare(script_texts(handover.script))
+        self._steps(handover.steps)
+        self.handed_over = True
 
     def _group(self, group: Group) -> None:
         if group.repeat is None:

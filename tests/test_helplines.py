@@ -145,5 +145,5 @@ def test_silence_at_the_follow_up_still_shows_every_resource_and_goes_on_gently(
 
 
 def test_a_safe_person_is_never_asked_the_follow_up() -> None:
-    _, out, _, _ = run_session(["yes", "8", "4", "no", "now"])
+    _, out, _, _ = run_session(["yes", "i did", "8", "4", "no", "now"])
     assert not any("afraid of someone at home" in s for s in out.lines())

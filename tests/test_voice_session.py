@@ -17,7 +17,7 @@ from tests.pulse import PrivatePulse
 pytestmark = pytest.mark.audio
 
 # Each reply is spoken when the session opens the microphone, and again if it asks again.
-REPLIES = ["yes", "four", "three", "no", "in twenty minutes", "no"]
+REPLIES = ["yes", "i did", "four", "three", "no", "in twenty minutes", "no"]
 
 
 def speak(tmp_path: Path, text: str) -> Path:
