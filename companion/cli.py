@@ -253,6 +253,21 @@ def history(
 
 
 @app.command()
+def letter(
+    show: Annotated[
+        str | None, typer.Option("--show", metavar="N", help="Show letter N from your history.")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", metavar="FILE", help="Also save it as .txt or .md.")
+    ] = None,
+) -> None:
+    """Write instead of shouting: facts, feelings, a wish, a question, the hand-off."""
+    from companion.letters.command import show_letter, write_letter
+
+    raise typer.Exit(show_letter(show, export) if show else write_letter(export))
+
+
+@app.command()
 def resources(
     region: Annotated[
         str | None, typer.Option("--region", "-r", help="A country code: US, CA, GB, IE, AU, NZ...")

@@ -47,6 +47,11 @@ def show_history(limit: int) -> int:
             "went back" if row.statement else ""
         )  # fmt: skip
         when = row.started_at.strftime("%a %d %b %Y %H:%M")
+        if row.mode == "letter":  # a letter has no distress or return time
+            words = len((row.statement or "").split())
+            typer.echo(f"#{row.id:<4} {when}  {row.script:<10} {words} words{'':<24} "
+                       f"{_status(row)}")  # fmt: skip
+            continue
         typer.echo(
             f"#{row.id:<4} {when}  {row.script:<10} distress {before:>2} -> {after:<2}"
             f"  {back:<16} {_status(row)}"
@@ -105,8 +110,14 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
             _full(store, row, out, clock)
         else:
             assert row.statement is not None
-            out.show([row.statement], f"Your words, from session #{row.id}")
-            out.say(row.statement, Role.STATEMENT)
+            if row.mode == "letter":  # read aloud a paragraph at a time
+                parts = row.statement.split("\n\n")
+                out.show(parts, f"Your letter, #{row.id}")
+                for part in parts:
+                    out.say(part, Role.STATEMENT)
+            else:
+                out.show([row.statement], f"Your words, from session #{row.id}")
+                out.say(row.statement, Role.STATEMENT)
     except KeyboardInterrupt:
         notice("Stopped the replay.")
         return 130

@@ -56,6 +56,16 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         CREATE INDEX events_by_session ON events(session_id, id);
         """,
     ),
+    (
+        "create letters",
+        """
+        CREATE TABLE letters (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            parts TEXT NOT NULL,
+            checks TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 
