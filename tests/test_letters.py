@@ -212,3 +212,14 @@ def test_forget_deletes_a_letter_with_its_parts(private_home: Path) -> None:
 
     db = sqlite3.connect(private_home / "history.db")
     assert db.execute("SELECT COUNT(*) FROM letters").fetchone() == (0,)
+
+
+def test_a_letter_the_history_cannot_take_is_kept_in_a_private_file(private_home: Path) -> None:
+    done = companion("letter", stdin=TYPED, home=private_home,
+                     env={"COMPANION_FAULTS": "store-full"})  # fmt: skip
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "could not be saved to your history" in done.stderr
+    kept = next(private_home.glob("unsaved-session-*.jsonl"))
+    assert "I would like a text when you're late." in kept.read_text(encoding="utf-8")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert "What was your intention" in done.stdout  # and the whole letter was on screen
