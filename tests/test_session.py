@@ -113,18 +113,19 @@ def test_unclear_replies_get_a_gentle_reprompt_then_the_default() -> None:
 
 
 def test_another_round_is_offered_while_distress_stays_high_and_is_bounded() -> None:
-    replies = ["yes", "i did", "9", "9", "paced", "9", "box", "9", "senses", "", "", "", "", "",
-               "9"]  # fmt: skip
+    replies = ["yes", "i did", "9", "9", "something different", "paced", "9", "different", "box",
+               "9", "different", "senses", "", "", "", "", "", "9"]  # fmt: skip
     _, out, _, rec, _ = run(replies)
     techniques = [a.value for a in rec.of(Answered) if a.key == "technique"]
-    assert techniques == ["paced", "box", "senses"]  # at most three more rounds
+    # "something different" is asked about, then the technique named; at most three rounds.
+    assert techniques == ["different", "paced", "different", "box", "different", "senses"]
     patterns = {c.pattern for c in rec.of(Cue)}
     assert patterns == {"cyclic-sigh", "paced", "box"}
     assert "Name five things you can see." in out.lines(Role.PROMPT)
 
 
 def test_saying_enough_ends_the_extra_rounds() -> None:
-    _, _, _, rec, _ = run(["yes", "i did", "9", "9", "6", "no", "now"])
+    _, _, _, rec, _ = run(["yes", "i did", "9", "9", "enough", "no", "now"])
     assert [a.value for a in rec.of(Answered) if a.key == "technique"] == ["enough"]
 
 
