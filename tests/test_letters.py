@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from companion.letters.flow import Stopped, Writing
 from companion.letters.letter import HANDOFF, QUESTIONS
 from companion.letters.page import TerminalPage
 from tests.running import run as companion
+from tests.running import start, type_and_wait
 
 CORPUS = Path(__file__).resolve().parent.parent / "bench" / "data" / "letter_sentences.tsv"
 
@@ -223,3 +225,16 @@ def test_a_letter_the_history_cannot_take_is_kept_in_a_private_file(private_home
     assert "I would like a text when you're late." in kept.read_text(encoding="utf-8")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert "What was your intention" in done.stdout  # and the whole letter was on screen
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_writing_saves_what_was_written(private_home: Path, signum: int) -> None:
+    proc = start("letter", home=private_home)
+    type_and_wait(proc, "How do you feel", "We argued about the car keys.\n\n")
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "Traceback" not in out + err
+    assert "unfinished" in out
+    assert "cut short (interrupted)" in companion("history", home=private_home).stdout
+    shown = companion("letter", "--show", "1", home=private_home).stdout
+    assert "We argued about the car keys." in shown

@@ -10,10 +10,12 @@ import typer
 
 from companion import paths
 from companion.events import Statement, Status
+from companion.interrupts import Interrupted, held
 from companion.letters import saved
 from companion.letters.flow import Stopped, Writing
 from companion.letters.letter import ExportError, Letter, check_export_path, export
 from companion.letters.page import TerminalPage
+from companion.runner import signals_interrupt
 from companion.store import open_history
 
 
@@ -39,17 +41,24 @@ def write_letter(export_to: Path | None) -> int:
     page = TerminalPage(editor=editor if _terminal() else None)
     writing = Writing(page)
     status, code = Status.FINISHED, 0
-    try:
-        letter = writing.run()
-    except Stopped:
-        letter, status = writing.letter, Status.STOPPED
-    except KeyboardInterrupt:
-        letter, status, code = writing.letter, Status.INTERRUPTED, 130
-    if not letter.text():
-        _say("  Nothing was written, so nothing was saved.")
-        return code
-    _boxed(letter, "Your letter")
-    number = _keep(letter, status)
+    number = None
+    # Ctrl-C, SIGTERM and SIGHUP end the writing calmly; what is written is saved whole.
+    with signals_interrupt():
+        try:
+            letter = writing.run()
+        except Stopped:
+            letter, status = writing.letter, Status.STOPPED
+        except (KeyboardInterrupt, Interrupted):
+            letter, status, code = writing.letter, Status.INTERRUPTED, 130
+        if not letter.text():
+            _say("  Nothing was written, so nothing was saved.")
+            return code
+        try:
+            with held():
+                _boxed(letter, "Your letter")
+                number = _keep(letter, status)
+        except (KeyboardInterrupt, Interrupted):
+            code = 130  # the letter was saved first
     if number is not None:
         state = "" if status is Status.FINISHED else " (unfinished; what you wrote is kept)"
         _say(f"  Saved as letter #{number}{state}. See it again with: companion letter --show "
