@@ -238,3 +238,10 @@ def test_a_signal_while_writing_saves_what_was_written(private_home: Path, signu
     assert "cut short (interrupted)" in companion("history", home=private_home).stdout
     shown = companion("letter", "--show", "1", home=private_home).stdout
     assert "We argued about the car keys." in shown
+
+
+def test_q_after_some_lines_keeps_those_lines_then_stops() -> None:
+    writing = Writing(FakePage(["We argued about money.\nIt was late.\nq"]))
+    with pytest.raises(Stopped):
+        writing.run()
+    assert writing.letter.facts == "We argued about money. It was late."

@@ -59,7 +59,7 @@ class Writing:
     def run(self) -> Letter:
         self.page.show(INTRO)
         for step in STEPS:
-            self._set(step.part, self._checked(step.part, self._part(step.prompt)))
+            self._set(step.part, self._checked(step.part, self._part(step.prompt, step.part)))
         self._set("question", self._question())
         self._set("handoff", self._handoff())
         return self.letter
@@ -68,9 +68,15 @@ class Writing:
         parts = {**self.letter.parts(), part: text}
         self.letter = Letter(**parts, checks=self.letter.checks)
 
-    def _part(self, prompt: str) -> str:
+    def _part(self, prompt: str, part: str = "") -> str:
         text = self.page.read_part(prompt)
-        if text is None or _is_stop(text):
+        if text is None:
+            raise Stopped
+        lines = text.splitlines()
+        stop = next((i for i, line in enumerate(lines) if _is_stop(line)), None)
+        if stop is not None:  # "q" after some lines: those lines are kept, then it stops
+            if part and lines[:stop]:
+                self._set(part, " ".join(" ".join(lines[:stop]).split()))
             raise Stopped
         return " ".join(text.split())
 
@@ -118,7 +124,7 @@ class Writing:
             if isinstance(reply, Answer) and reply.value != "own":
                 return QUESTIONS[int(str(reply.value)[1:]) - 1]
             if isinstance(reply, Answer):
-                own = self._part("Your question:")
+                own = self._part("Your question:", "question")
                 return self._checked("question", own)
             if len(line.split()) >= 3:  # a question of their own, typed straight in
                 return self._checked("question", " ".join(line.split()))
