@@ -6,6 +6,7 @@ rules were shaped to catch), and `letter_sentences_unseen.tsv` was written after
 never used to change them (a fairer guess at sentences people really write).
 `letter_sentences_heldout.tsv` (88 sentences, half accusing) was written next and measured
 before the rules' second pass, which generalised them by grammar class from its misses.
+`letter_sentences_fresh.tsv` (40) was written after that pass and never used to tune it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SETS = {
     "written with the rules": DATA / "letter_sentences.tsv",
     "unseen": DATA / "letter_sentences_unseen.tsv",
     "held-out": DATA / "letter_sentences_heldout.tsv",
+    "fresh": DATA / "letter_sentences_fresh.tsv",
 }
 
 

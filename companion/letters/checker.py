@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from companion.letters import judgements
+
 
 class Kind(str, Enum):
     ABSOLUTE = "absolute"  # you never, you always
@@ -18,6 +20,10 @@ class Kind(str, Enum):
     LABEL = "label"  # you're so selfish: a judgement of who they are
     NAME = "name-calling"
     DISMISSAL = "dismissal"  # whatever, calm down, get over it
+    COMPARISON = "comparison"  # just like your father
+    COMMAND = "command"  # stop being so sensitive
+    SARCASM = "sarcasm"  # oh great, another brilliant idea
+    MIND_READING = "mind-reading"  # you just want to win
 
 
 WHY = {
@@ -27,6 +33,11 @@ WHY = {
     Kind.LABEL: "This judges who they are, not what happened; people defend who they are.",
     Kind.NAME: "Calling names hurts, and it ends the listening.",
     Kind.DISMISSAL: "This tells them you have stopped listening, or tells them what to feel.",
+    Kind.COMPARISON: "Being compared to family is heard as an attack on who they are.",
+    Kind.COMMAND: "Ordering someone to be different tells them who they are is wrong.",
+    Kind.SARCASM: "Sarcasm says the opposite of what it means, and is heard as contempt.",
+    Kind.MIND_READING: "Saying what they want or feel leaves them only to deny it; a question"
+    " lets them answer.",
 }
 
 
@@ -166,6 +177,10 @@ def check(sentence: str) -> list[Flag]:
         flag(Kind.DISMISSAL, "whatever", "I'm too upset to answer well right now. I need a moment.")
     if m := re.search(r"\b(calm down|get over it|grow up|relax)\b", low):
         flag(Kind.DISMISSAL, m.group(0), "I'd like us both to take a breath, and then talk.")
+    # Classes found by their grammar, beyond the words listed above.
+    for kind, find in judgements.FINDERS:
+        if found := find(low):
+            flag(Kind(kind), *found)
     return flags
 
 
