@@ -177,8 +177,8 @@ class Session:
             if isinstance(reply, Said) and self._command(reply.command, prompt, qtype):
                 continue
             unsure_yes = (
-                isinstance(reply, Answer) and qtype is QuestionType.YES_NO
-                and reply.value == YES and not heard.confident
+                isinstance(reply, Answer) and reply.value == YES and not heard.confident
+                and qtype in (QuestionType.YES_NO, QuestionType.SAFETY)
             )  # fmt: skip
             if not isinstance(reply, Answer) or unsure_yes:
                 misses += 1
@@ -195,6 +195,8 @@ class Session:
         return None
 
     def _help(self, qtype: QuestionType) -> str:
+        if qtype is QuestionType.SAFETY:
+            qtype = QuestionType.YES_NO  # answered the same way, read more strictly
         return self.script.message(f"help_{qtype.value.replace('-', '_')}")
 
     def _command(self, command: Command, prompt: str, qtype: QuestionType) -> bool:
@@ -248,14 +250,18 @@ class Session:
         return None
 
     def _safety(self, safety: Safety) -> None:
-        got = self._listen(safety.text, QuestionType.YES_NO, timeout=safety.timeout)
-        if got is None:
-            self._answer(safety.key, UNSURE, None)
-        else:
-            self._answer(safety.key, got[0], got[1])
-        self.safe = self.values[safety.key] == YES
+        answer = self._safety_answer(safety)
+        self.safe = answer == YES
         if not self.safe:
+            # Someone not known to be safe: resources first, and breathing only after.
             self._resources()
+
+    def _safety_answer(self, safety: Safety) -> Value:
+        """yes only for an unqualified yes; no reply at all is "not sure"."""
+        got = self._listen(safety.text, QuestionType.SAFETY, timeout=safety.timeout)
+        value, heard = got if got is not None else (UNSURE, None)
+        self._answer(safety.key, value, heard)
+        return value
 
     def _resources(self) -> None:
         res = self.script.resources

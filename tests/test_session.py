@@ -162,7 +162,7 @@ def test_an_interrupt_is_saved_as_cut_short_with_everything_so_far(exc: BaseExce
 
 
 def test_typed_commands_again_and_help_repeat_without_using_up_retries() -> None:
-    _, out, _, rec, _ = run(["again", "help", "yes", "8"])
+    _, out, _, rec, _ = run(["again", "?", "yes", "8"])
     assert [a.value for a in rec.of(Answered)][:2] == ["yes", "8"]
     reprompts = out.lines(Role.REPROMPT)
     assert reprompts[0].startswith("First, are you safe")
