@@ -36,12 +36,22 @@ class Spoken:
     role: Role
 
 
+NO_REPLY = "default"  # Answered.source when nothing was answered
+
+
 @dataclass(frozen=True)
 class Answered:
+    """An answer to a question; with source NO_REPLY, nobody answered and `value` is the
+    default the session went on with ("" when it went on with none)."""
+
     key: str
     value: str
     raw: str
-    source: str  # "key", "voice" or "default"
+    source: str  # "key", "voice" or NO_REPLY
+
+    @property
+    def replied(self) -> bool:
+        return self.source != NO_REPLY
 
 
 @dataclass(frozen=True)

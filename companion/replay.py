@@ -132,4 +132,10 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
             pattern = Pattern(event.pattern, event.pattern, (phase,))
             out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
         elif isinstance(event, Answered):
-            out.say(f"> {event.raw or event.value}", Role.NOTE)
+            out.say(f"> {event.raw or event.value}" if event.replied else no_reply(event),
+                    Role.NOTE)  # fmt: skip
+
+
+def no_reply(event: Answered) -> str:
+    """How a question nobody answered is shown: never as if the person had said it."""
+    return f"(no reply; went on with {event.value})" if event.value else "(no reply)"

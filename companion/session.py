@@ -9,6 +9,7 @@ from datetime import datetime
 from companion.channels import Heard, Input, Listening, Output, Recorder, StopRequested
 from companion.clock import Clock, sleep
 from companion.events import (
+    NO_REPLY,
     Answered,
     Breathing,
     Cue,
@@ -22,6 +23,7 @@ from companion.events import (
 )
 from companion.interrupts import Interrupted
 from companion.patterns import schedule
+from companion.readback import time_words
 from companion.replies import (
     NO,
     UNSURE,
@@ -218,31 +220,70 @@ class Session:
         return False
 
     def _answer(self, key: str, value: Value, heard: Heard | None) -> None:
-        raw, source = (heard.text, heard.source) if heard else ("", "default")
-        self._record(Answered(key, _stored(value, self.clock.now()), raw, source))
+        if heard is None:
+            self._no_reply(key, value)
+            return
+        self._record(Answered(key, _stored(value, self.clock.now()), heard.text, heard.source))
         self.values[key] = value
-        if key == self.script.rating and isinstance(value, int) and heard is not None:
+        if key == self.script.rating and isinstance(value, int):
             self._record(Rated(key, value))
             self.outcome.ratings.append(value)
             self.values.setdefault(f"{key}_before", value)
             self.values[f"{key}_after"] = value
 
+    def _no_reply(self, key: str, default: Value | None) -> None:
+        """Nothing was answered: kept as no reply, with the default the session went on with.
+
+        A rating is never invented: with no reply it is unknown, so no branch on it is taken
+        and nothing is said about where the person is "now".
+        """
+        if key == self.script.rating:
+            default = None
+            self.values.pop(f"{key}_after", None)
+        stored = "" if default is None else _stored(default, self.clock.now())
+        self._record(Answered(key, stored, "", NO_REPLY))
+        if default is None:
+            self.values.pop(key, None)
+        else:
+            self.values[key] = default
+
     def _question(self, ask: Ask) -> None:
         prompt = self._render(ask.text) or ask.text
-        check = self._check_time if ask.type is QuestionType.TIME else None
-        got = self._listen(prompt, ask.type, ask.options, ask.timeout, check)
+        if ask.type is QuestionType.TIME:
+            self._time_question(ask, prompt)
+            return
+        got = self._listen(prompt, ask.type, ask.options, ask.timeout)
         if got is None:
             self._say(self.script.message("defaulted"), Role.NOTE)
-            default = _default(ask)
-            if default is not None:
-                self._answer(ask.key, default, None)
+            self._no_reply(ask.key, _default(ask))
             return
+        self._answer(ask.key, *got)
+
+    def _time_question(self, ask: Ask, prompt: str) -> None:
+        got = self._listen(prompt, ask.type, ask.options, ask.timeout, self._check_time)
+        if got is None:
+            # A time nobody named never goes into the closing words: offer one, and confirm.
+            default = _default(ask)
+            offer = self._offer_time(default) if isinstance(default, ReturnTime) else None
+            if offer is None:
+                self._say(self.script.message("no_time"), Role.NOTE)
+                self._no_reply(ask.key, None)
+                return
+            got = offer
         value, heard = got
         self._answer(ask.key, value, heard)
         if isinstance(value, ReturnTime) and not value.is_now:
             minutes = (value.resolve(self.clock.now()) - self.clock.now()).total_seconds() / 60
             if minutes < SHORT_BREAK_MINUTES - 0.5:
                 self._say(self.script.message("time_short"), Role.NOTE)
+
+    def _offer_time(self, offered: ReturnTime) -> tuple[Value, Heard] | None:
+        """ "Shall I say twenty minutes?": the offered time, only when the person says yes."""
+        prompt = self.script.message("time_offer", time=time_words(offered))
+        got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
+        if got is None or got[0] != YES:
+            return None
+        return offered, got[1]
 
     def _check_time(self, value: Value) -> str | None:
         if isinstance(value, ReturnTime) and (value.minutes or 0) > MAX_MINUTES:
@@ -346,7 +387,7 @@ class Session:
             return
         got = self._listen(brk.offer, QuestionType.YES_NO, timeout=30)
         stay = got is not None and got[0] == YES
-        self._answer("stay", got[0] if got else NO, got[1] if got else None)
+        self._answer("stay", *(got or (NO, None)))
         if not stay:
             return
         # The timer starts at "yes", not after the first note has been said.

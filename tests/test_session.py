@@ -108,8 +108,8 @@ def test_unclear_replies_get_a_gentle_reprompt_then_the_default() -> None:
     assert all("zero to ten" in line for line in after_first_rating[:2])
     assert after_first_rating[2] == "That's all right. Let's go on."
     distress = next(a for a in rec.of(Answered) if a.key == "distress")
-    assert distress.source == "default" and distress.value == "7"
-    assert not rec.of(Rated)  # a default is not a rating the person gave
+    assert not distress.replied and distress.value == ""  # no rating is invented
+    assert not rec.of(Rated)
 
 
 def test_another_round_is_offered_while_distress_stays_high_and_is_bounded() -> None:
