@@ -55,6 +55,15 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class Replied:
+    """A reply as it arrived, understood or not: a typed line, or what was heard."""
+
+    text: str
+    source: str  # "key" or "voice"
+    confident: bool = True
+
+
+@dataclass(frozen=True)
 class Rated:
     key: str
     value: int
@@ -88,10 +97,11 @@ class Ended:
     status: Status
 
 
-Event = Spoken | Answered | Rated | Breathing | Cue | Statement | Ended
+Event = Spoken | Answered | Replied | Rated | Breathing | Cue | Statement | Ended
 
 KINDS: dict[str, type[Event]] = {
-    "spoken": Spoken, "answered": Answered, "rated": Rated, "breathing": Breathing,
+    "spoken": Spoken, "answered": Answered, "replied": Replied, "rated": Rated,
+    "breathing": Breathing,
     "cue": Cue, "statement": Statement, "ended": Ended,
 }  # fmt: skip
 _KIND_OF = {cls: name for name, cls in KINDS.items()}

@@ -10,7 +10,7 @@ from companion import paths
 from companion.channels import Output
 from companion.clock import SystemClock
 from companion.console import TextOut
-from companion.events import Answered, Cue, Role, Spoken, Status
+from companion.events import Answered, Cue, Replied, Role, Spoken, Status
 from companion.store import SessionRow, Store, open_history
 from companion.timeparse import format_clock
 
@@ -121,6 +121,8 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
 
     events = list(store.events(row.id))
     t0 = events[0].t if events else 0.0
+    # Sessions that kept every reply as it came show those; older ones show their answers.
+    every_reply = any(isinstance(stored.event, Replied) for stored in events)
     for stored in events:
         clock.sleep_until(stored.t - t0)
         event = stored.event
@@ -131,7 +133,9 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
             at = clock.monotonic()
             pattern = Pattern(event.pattern, event.pattern, (phase,))
             out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
-        elif isinstance(event, Answered):
+        elif isinstance(event, Replied):
+            out.say(f"> {event.text}", Role.NOTE)
+        elif isinstance(event, Answered) and not (every_reply and event.replied):
             out.say(f"> {event.raw or event.value}" if event.replied else no_reply(event),
                     Role.NOTE)  # fmt: skip
 

@@ -16,6 +16,7 @@ from companion.events import (
     Ended,
     Event,
     Rated,
+    Replied,
     Role,
     Spoken,
     Statement,
@@ -147,6 +148,13 @@ class Session:
         self._record(Spoken(text, role))  # kept before it is said: nothing is lost
         self.out.say(text, role)
 
+    def _hear(self, listening: Listening) -> Heard | None:
+        """The next reply, kept as it arrives, whether or not it is understood."""
+        heard = self.inp.listen(listening)
+        if heard is not None:
+            self._record(Replied(heard.text, heard.source, heard.confident))
+        return heard
+
     def _render(self, text: str) -> str | None:
         """Fill {placeholders}; a line whose values are not known yet is left out."""
         try:
@@ -168,7 +176,7 @@ class Session:
         self._say(prompt, Role.PROMPT)
         misses = 0
         for _ in range(MAX_TURNS):
-            heard = self.inp.listen(Listening(qtype, options, timeout))
+            heard = self._hear(Listening(qtype, options, timeout))
             if heard is None:
                 misses += 1
                 if misses > RETRIES:
@@ -214,7 +222,7 @@ class Session:
             return True
         if command is Command.PAUSE:
             self._say(self.script.message("paused"), Role.NOTE)
-            self.inp.listen(Listening(QuestionType.CONFIRM, timeout=600))
+            self._hear(Listening(QuestionType.CONFIRM, timeout=600))
             self._say(prompt, Role.REPROMPT)
             return True
         return False
@@ -338,7 +346,7 @@ class Session:
         for prompt in guide.prompts:
             self._say(prompt, Role.PROMPT)
             for _ in range(MAX_TURNS):
-                heard = self.inp.listen(Listening(QuestionType.CONFIRM, timeout=guide.wait))
+                heard = self._hear(Listening(QuestionType.CONFIRM, timeout=guide.wait))
                 if heard is None:
                     break  # moving on by itself is fine here
                 reply = interpret(heard.text, QuestionType.CONFIRM)
