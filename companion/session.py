@@ -24,7 +24,7 @@ from companion.events import (
 )
 from companion.interrupts import Interrupted
 from companion.patterns import schedule
-from companion.readback import time_words
+from companion.readback import describe_time, rating_words, time_words
 from companion.replies import (
     NO,
     UNSURE,
@@ -171,8 +171,13 @@ class Session:
         options: tuple[Option, ...] = (),
         timeout: float = 30.0,
         check: Callable[[Value], str | None] | None = None,
+        also: QuestionType | None = None,
     ) -> tuple[Value, Heard] | None:
-        """Ask until there is an answer; None means take the safe default."""
+        """Ask until there is an answer; None means take the safe default.
+
+        `also`: a second kind of answer taken when the reply is not one of the first kind
+        (a new time given where a yes or no was asked for).
+        """
         self._say(prompt, Role.PROMPT)
         misses = 0
         for _ in range(MAX_TURNS):
@@ -184,6 +189,8 @@ class Session:
                 self._say(f"{self.script.message('nothing_heard')} {prompt}", Role.REPROMPT)
                 continue
             reply = interpret(heard.text, qtype, options)
+            if also is not None and not isinstance(reply, (Answer, Said)):
+                reply = interpret(heard.text, also, options)
             if isinstance(reply, Said) and self._command(reply.command, prompt, qtype):
                 continue
             unsure_yes = (
@@ -194,8 +201,7 @@ class Session:
                 misses += 1
                 if misses > RETRIES:
                     return None
-                help_text = self._help(qtype)
-                self._say(f"{self.script.message('unclear')} {help_text}", Role.REPROMPT)
+                self._unclear(heard, qtype)
                 continue
             problem = check(reply.value) if check else None
             if problem:
@@ -203,6 +209,13 @@ class Session:
                 continue
             return reply.value, heard
         return None
+
+    def _unclear(self, heard: Heard, qtype: QuestionType) -> None:
+        """Answered at once, so nobody waits in silence after being half heard."""
+        if heard.source == "voice":
+            self._say(self.script.message("heard_unclear"), Role.REPROMPT)
+        else:
+            self._say(f"{self.script.message('unclear')} {self._help(qtype)}", Role.REPROMPT)
 
     def _help(self, qtype: QuestionType) -> str:
         if qtype is QuestionType.SAFETY:
@@ -238,6 +251,8 @@ class Session:
             self.outcome.ratings.append(value)
             self.values.setdefault(f"{key}_before", value)
             self.values[f"{key}_after"] = value
+            if heard.source == "voice":
+                self._say(f"{rating_words(value)}.", Role.NOTE)  # what was heard, briefly
 
     def _no_reply(self, key: str, default: Value | None) -> None:
         """Nothing was answered: kept as no reply, with the default the session went on with.
@@ -269,29 +284,65 @@ class Session:
 
     def _time_question(self, ask: Ask, prompt: str) -> None:
         got = self._listen(prompt, ask.type, ask.options, ask.timeout, self._check_time)
+        settled: tuple[ReturnTime, Heard] | None = None
         if got is None:
             # A time nobody named never goes into the closing words: offer one, and confirm.
             default = _default(ask)
-            offer = self._offer_time(default) if isinstance(default, ReturnTime) else None
-            if offer is None:
-                self._say(self.script.message("no_time"), Role.NOTE)
-                self._no_reply(ask.key, None)
-                return
-            got = offer
-        value, heard = got
+            if isinstance(default, ReturnTime):
+                settled = self._offer_time(default)
+        elif isinstance(got[0], ReturnTime):
+            settled = self._confirm_time(got[0], got[1], ask)
+        if settled is None:
+            self._say(self.script.message("no_time"), Role.NOTE)
+            self._no_reply(ask.key, None)
+            return
+        value, heard = settled
         self._answer(ask.key, value, heard)
-        if isinstance(value, ReturnTime) and not value.is_now:
+        if not value.is_now:
             minutes = (value.resolve(self.clock.now()) - self.clock.now()).total_seconds() / 60
             if minutes < SHORT_BREAK_MINUTES - 0.5:
                 self._say(self.script.message("time_short"), Role.NOTE)
 
-    def _offer_time(self, offered: ReturnTime) -> tuple[Value, Heard] | None:
+    def _offer_time(self, offered: ReturnTime) -> tuple[ReturnTime, Heard] | None:
         """ "Shall I say twenty minutes?": the offered time, only when the person says yes."""
         prompt = self.script.message("time_offer", time=time_words(offered))
         got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
         if got is None or got[0] != YES:
             return None
+        self._say(self._time_message("time_noted", offered), Role.NOTE)
         return offered, got[1]
+
+    def _time_message(self, name: str, value: ReturnTime) -> str:
+        words = describe_time(value, value.resolve(self.clock.now()))
+        return self.script.message(name, time=words)
+
+    def _confirm_time(
+        self, value: ReturnTime, heard: Heard, ask: Ask
+    ) -> tuple[ReturnTime, Heard] | None:
+        """A heard time is read back before it goes into the words, and can be corrected:
+        a no asks again, and a new time given instead is taken and read back in turn. A
+        typed time is shown with its clock time. None: no time was settled."""
+        for _ in range(MAX_TURNS):
+            if heard.source != "voice":
+                self._say(self._time_message("time_noted", value), Role.NOTE)
+                return value, heard
+            prompt = self._time_message("time_readback", value)
+            got = self._listen(prompt, QuestionType.YES_NO, timeout=ask.timeout,
+                               check=self._check_time, also=QuestionType.TIME)  # fmt: skip
+            if got is None:
+                return value, heard  # read back, and nothing said against it
+            answer, reply = got
+            if isinstance(answer, ReturnTime):
+                value, heard = answer, reply
+                continue
+            if answer == YES:
+                return value, heard
+            again = self._listen(self.script.message("time_again"), QuestionType.TIME,
+                                 ask.options, ask.timeout, self._check_time)  # fmt: skip
+            if again is None or not isinstance(again[0], ReturnTime):
+                return None
+            value, heard = again[0], again[1]
+        return None
 
     def _check_time(self, value: Value) -> str | None:
         if isinstance(value, ReturnTime) and (value.minutes or 0) > MAX_MINUTES:
