@@ -88,8 +88,9 @@ class Cue:
 
 @dataclass(frozen=True)
 class Statement:
-    text: str
+    text: str  # the closing words; for a break, those said when leaving
     return_at: datetime | None
+    on_return: str | None = None  # for a break: the words to say on coming back
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,9 @@ def from_data(kind: str, data: dict[str, Any]) -> Event:
         return Spoken(str(data["text"]), Role(data["role"]))
     if cls is Statement:
         at = data.get("return_at")
-        return Statement(str(data["text"]), datetime.fromisoformat(at) if at else None)
+        back = data.get("on_return")
+        return Statement(str(data["text"]), datetime.fromisoformat(at) if at else None,
+                         str(back) if back else None)  # fmt: skip
     if cls is Ended:
         return Ended(Status(data["status"]))
     return cls(**data)

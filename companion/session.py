@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,13 +58,15 @@ from companion.timeparse import MAX_MINUTES, ReturnTime, format_clock, parse_tim
 RETRIES = 2  # re-prompts before taking the safe default
 MAX_TURNS = 8  # replies of any kind to one question, so nothing can loop for ever
 SHORT_BREAK_MINUTES = 20
+BODY_READY_BELOW = 6  # a last rating this high or more: offer a break before going back now
 BREATH_LEAD = 0.5  # session seconds between placing a breathing run's sound and its start
 
 
 @dataclass
 class Outcome:
     status: Status
-    statement: str | None = None
+    statement: str | None = None  # the closing words (for a break: said when leaving)
+    on_return: str | None = None  # for a break: the words to say on coming back
     return_at: datetime | None = None
     ratings: list[int] = field(default_factory=list)
 
@@ -297,11 +300,36 @@ class Session:
             self._no_reply(ask.key, None)
             return
         value, heard = settled
+        if value.is_now and self._still_stirred():
+            value, heard = self._settle_first(value, heard)
         self._answer(ask.key, value, heard)
         if not value.is_now:
             minutes = (value.resolve(self.clock.now()) - self.clock.now()).total_seconds() / 60
             if minutes < SHORT_BREAK_MINUTES - 0.5:
                 self._say(self.script.message("time_short"), Role.NOTE)
+
+    def _still_stirred(self) -> bool:
+        """The last rating is 6 or more, or it rose: the body is not ready to go back yet."""
+        ratings = self.outcome.ratings
+        if not ratings:
+            return False
+        last = ratings[-1]
+        return (
+            last >= BODY_READY_BELOW
+            or last > ratings[0]
+            or (len(ratings) > 1 and last > ratings[-2])
+        )
+
+    def _settle_first(self, now: ReturnTime, heard: Heard) -> tuple[ReturnTime, Heard]:
+        """A gentle note and twenty minutes offered instead of now; the person's choice stands."""
+        self._say(self.script.message("body_not_ready"), Role.NOTE)
+        wait = ReturnTime(minutes=SHORT_BREAK_MINUTES)
+        prompt = self.script.message("settle_offer", time=time_words(wait))
+        got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
+        if got is None or got[0] != YES:
+            return now, heard
+        self._say(self._time_message("time_noted", wait), Role.NOTE)
+        return wait, got[1]
 
     def _offer_time(self, offered: ReturnTime) -> tuple[ReturnTime, Heard] | None:
         """ "Shall I say twenty minutes?": the offered time, only when the person says yes."""
@@ -429,15 +457,30 @@ class Session:
         return_at = ret.resolve(now)
         clock_text = format_clock(return_at)
         self.values["return_clock"] = clock_text
-        template = text.now if ret.is_now else text.later
-        statement = template.format(return_clock=clock_text, question=text.question)
-        self.outcome.statement = statement
+
+        def compose(template: str) -> str:
+            return colon_case(template.format(return_clock=clock_text, question=text.question))
+
+        if ret.is_now:
+            statement, on_return, intro = compose(text.now), None, closing.intro
+        else:
+            # Words for leaving (the break and its return time), and words for coming back.
+            statement, intro = compose(text.later), self.script.message("words_leaving")
+            on_return = compose(text.back) if text.back else None
+        self.outcome.statement, self.outcome.on_return = statement, on_return
         self.outcome.return_at = None if ret.is_now else return_at
-        self._record(Statement(statement, self.outcome.return_at))
-        self._say(closing.intro, Role.LINE)
+        self._record(Statement(statement, self.outcome.return_at, on_return))
+        self._words(intro, statement, "Your words")
+        if on_return is not None:
+            self._words(self.script.message("words_back"), on_return,
+                        "Your words when you come back")  # fmt: skip
+
+    def _words(self, intro: str, words: str, title: str) -> None:
+        """Introduce, show and say one set of closing words."""
+        self._say(intro, Role.LINE)
         sleep(self.clock, 0.5)
-        self.out.show([statement], "Your words")
-        self._say(statement, Role.STATEMENT)
+        self.out.show([words], title)
+        self._say(words, Role.STATEMENT)
         sleep(self.clock, 1.0)
 
     def _break(self, brk: BreakTimer) -> None:
@@ -467,7 +510,10 @@ class Session:
         self.out.countdown(0, total)
         self.out.chime()
         self._say(self.script.message("break_end"), Role.NOTE)
-        self._say(self.outcome.statement, Role.STATEMENT)
+        # At the return time: the words for coming back, not the break announced again.
+        words = self.outcome.on_return or self.outcome.statement
+        self.out.show([words], "Your words")
+        self._say(words, Role.STATEMENT)
 
 
 def _default(ask: Ask) -> Value | None:
@@ -478,6 +524,11 @@ def _default(ask: Ask) -> Value | None:
         return parse_time(str(ask.default))
     reply = interpret(str(ask.default), ask.type, ask.options)
     return reply.value if isinstance(reply, Answer) else None
+
+
+def colon_case(text: str) -> str:
+    """Sentence case after a colon: "Can I ask you: how do you...", "I" left as it is."""
+    return re.sub(r"(: )([A-Z])(?=[a-z])", lambda m: m.group(1) + m.group(2).lower(), text)
 
 
 def _spoken(value: object) -> object:

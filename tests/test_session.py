@@ -41,14 +41,20 @@ def test_full_session_with_a_twenty_minute_break_runs_in_well_under_a_second() -
     assert outcome.statement is not None and "8:" in outcome.statement
     clock_text = f"{outcome.return_at.hour % 12 or 12}:{outcome.return_at.minute:02d}"
     assert clock_text in outcome.statement
-    assert "How do you think we should solve this?" in outcome.statement
+    # Two sets of words: the break when leaving, and the question on coming back.
+    assert outcome.on_return is not None
+    assert outcome.on_return.startswith("I'm back. I'm calmer.")
+    assert "How do you think we should solve this?" in outcome.on_return
     # Spoken, shown and saved.
-    assert outcome.statement in out.lines(Role.STATEMENT)
-    assert any(outcome.statement in lines for _, lines in out.shown)
-    assert rec.of(Statement)[0].text == outcome.statement
-    # At the return time: a chime and the statement again.
+    for words in (outcome.statement, outcome.on_return):
+        assert words in out.lines(Role.STATEMENT)
+        assert any(words in lines for _, lines in out.shown)
+    assert rec.of(Statement)[0] == Statement(outcome.statement, outcome.return_at,
+                                             outcome.on_return)  # fmt: skip
+    # At the return time: a chime and the words for coming back, not the leaving words.
     assert len(out.chimes) == 1
-    assert out.lines(Role.STATEMENT).count(outcome.statement) == 2
+    assert out.lines(Role.STATEMENT).count(outcome.statement) == 1
+    assert out.lines(Role.STATEMENT)[-1] == outcome.on_return
     assert [r.value for r in rec.of(Rated)] == [8, 4]
     assert "You started at 8 out of ten, and you're at 4 now." in " ".join(out.lines())
     assert rec.of(Ended) == [Ended(Status.FINISHED)]
