@@ -37,6 +37,8 @@ from companion.replies import (
     Said,
     Value,
     interpret,
+    normalise,
+    qualified,
 )
 from companion.script import (
     Ask,
@@ -196,11 +198,7 @@ class Session:
                 reply = interpret(heard.text, also, options)
             if isinstance(reply, Said) and self._command(reply.command, prompt, qtype):
                 continue
-            unsure_yes = (
-                isinstance(reply, Answer) and reply.value == YES and not heard.confident
-                and qtype in (QuestionType.YES_NO, QuestionType.SAFETY)
-            )  # fmt: skip
-            if not isinstance(reply, Answer) or unsure_yes:
+            if not isinstance(reply, Answer) or _doubted(reply, heard, qtype):
                 misses += 1
                 if misses > RETRIES:
                     return None
@@ -514,6 +512,19 @@ class Session:
         words = self.outcome.on_return or self.outcome.statement
         self.out.show([words], "Your words")
         self._say(words, Role.STATEMENT)
+
+
+def _doubted(reply: Answer, heard: Heard, qtype: QuestionType) -> bool:
+    """A reply the recogniser doubts, asked again rather than taken: a yes, and at the safety
+    question words it does not know. A doubted no, or words of doubt or fear, are taken."""
+    if heard.confident or qtype not in (QuestionType.YES_NO, QuestionType.SAFETY):
+        return False
+    if reply.value == YES:
+        return True
+    return (
+        qtype is QuestionType.SAFETY and reply.value == UNSURE
+        and not qualified(normalise(heard.text))
+    )  # fmt: skip
 
 
 def _default(ask: Ask) -> Value | None:

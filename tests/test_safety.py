@@ -168,3 +168,19 @@ def test_a_plain_spoken_yes_goes_on_to_the_session_for_someone_safe() -> None:
     out, rec, _ = _session([Heard("yes, I'm safe", "voice")])
     assert next(a for a in rec.of(Answered) if a.key == "safe").value == YES
     assert not out.lines(Role.RESOURCE)
+
+
+def test_a_doubted_transcript_of_unknown_words_is_asked_again_at_the_safety_question() -> None:
+    out, rec, _ = _session([Heard("the kettle", "voice", confident=False),
+                            Heard("yes", "voice")])  # fmt: skip
+    assert "I heard you, but not the words." in " ".join(out.lines(Role.REPROMPT))
+    assert next(a for a in rec.of(Answered) if a.key == "safe").value == YES
+
+
+@pytest.mark.parametrize("text", ["yes I'm scared", "no", "not sure"])
+def test_a_doubted_transcript_of_fear_doubt_or_no_is_taken_at_once(text: str) -> None:
+    out, rec, _ = _session([Heard(text, "voice", confident=False), Heard("8", "key")])
+    assert not any("I heard you" in line for line in out.lines(Role.REPROMPT))
+    safe = next(a for a in rec.of(Answered) if a.key == "safe")
+    assert safe.raw == text and safe.value in (UNSURE, NO)
+    assert out.lines(Role.RESOURCE)
