@@ -10,6 +10,7 @@ from companion.clock import FakeClock
 from companion.events import Role
 from companion.script import ScriptError, load_script
 from companion.session import Outcome, Session, colon_case
+from tests import running
 from tests.fakes import FakeIn, FakeOut, MemoryRecorder
 
 GROUND = Path(__file__).resolve().parent.parent / "scripts" / "ground.toml"
@@ -121,3 +122,13 @@ def test_words_for_coming_back_with_an_unknown_placeholder_are_a_script_error(
 ) -> None:
     with pytest.raises(ScriptError, match="back"):
         load_script(with_back(tmp_path, "I am back at {minutes}."))
+
+
+def test_replay_says_both_sets_of_words(private_home: Path) -> None:
+    stdin = "yes\n8\n4\nno\nin twenty minutes\nno\n"
+    done = running.run("ground", "--text", "--speed", "1000", home=private_home, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    replayed = running.run("replay", "last", "--text", home=private_home)
+    assert replayed.returncode == 0, replayed.stderr
+    assert "I'll be back at" in replayed.stdout
+    assert "I'm back. I'm calmer." in replayed.stdout
