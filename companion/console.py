@@ -27,7 +27,7 @@ _PHASE_MARK = {"inhale": "↑", "hold": "–", "exhale": "↓"}
 def hint(listening: Listening) -> str:
     if listening.qtype is QuestionType.CHOICE:
         return " / ".join(f"{i} {o.label}" for i, o in enumerate(listening.options, 1))
-    return _HINTS[listening.qtype]
+    return _HINTS.get(listening.qtype, _HINTS[QuestionType.YES_NO])  # unknown: yes-no
 
 
 def reading_time(text: str) -> float:

@@ -10,7 +10,7 @@ from companion import paths
 from companion.channels import Output
 from companion.clock import SystemClock
 from companion.console import TextOut
-from companion.events import Answered, Cue, Role, Spoken, Status
+from companion.events import Answered, Cue, Replied, Role, Spoken, Statement, Status
 from companion.store import SessionRow, Store, open_history
 from companion.timeparse import format_clock
 
@@ -105,8 +105,9 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
             _full(store, row, out, clock)
         else:
             assert row.statement is not None
-            out.show([row.statement], f"Your words, from session #{row.id}")
-            out.say(row.statement, Role.STATEMENT)
+            for words in [row.statement, *_words_on_return(store, row)]:
+                out.show([words], f"Your words, from session #{row.id}")
+                out.say(words, Role.STATEMENT)
     except KeyboardInterrupt:
         notice("Stopped the replay.")
         return 130
@@ -121,6 +122,8 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
 
     events = list(store.events(row.id))
     t0 = events[0].t if events else 0.0
+    # Sessions that kept every reply as it came show those; older ones show their answers.
+    every_reply = any(isinstance(stored.event, Replied) for stored in events)
     for stored in events:
         clock.sleep_until(stored.t - t0)
         event = stored.event
@@ -131,5 +134,22 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
             at = clock.monotonic()
             pattern = Pattern(event.pattern, event.pattern, (phase,))
             out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
-        elif isinstance(event, Answered):
-            out.say(f"> {event.raw or event.value}", Role.NOTE)
+        elif isinstance(event, Replied):
+            out.say(f"> {event.text}", Role.NOTE)
+        elif isinstance(event, Answered) and not (every_reply and event.replied):
+            out.say(f"> {event.raw or event.value}" if event.replied else no_reply(event),
+                    Role.NOTE)  # fmt: skip
+
+
+def _words_on_return(store: Store, row: SessionRow) -> list[str]:
+    """The words for coming back from the break, when the session composed them."""
+    return [
+        stored.event.on_return
+        for stored in store.events(row.id)
+        if isinstance(stored.event, Statement) and stored.event.on_return
+    ][-1:]
+
+
+def no_reply(event: Answered) -> str:
+    """How a question nobody answered is shown: never as if the person had said it."""
+    return f"(no reply; went on with {event.value})" if event.value else "(no reply)"

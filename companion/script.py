@@ -133,10 +133,11 @@ class ResourceText:
 
 @dataclass(frozen=True)
 class ClosingText:
-    later: str
-    now: str
+    later: str  # said when leaving for a break: the break and its return time
+    now: str  # said when going back at once
     question: str
     return_key: str = "return"
+    back: str = ""  # said on coming back from a break ("" : the `later` words again)
 
 
 @dataclass(frozen=True)
@@ -458,9 +459,10 @@ def _closing(path: Path, raw: object) -> ClosingText:
         raise ScriptError(path, "closing", "expected a table with later, now and question")
     f = _Fields(path, "closing", raw)
     closing = ClosingText(f.text("later"), f.text("now"), f.text("question"),
-                          _key(f, "return_key", "return"))  # fmt: skip
+                          _key(f, "return_key", "return"),
+                          f.text("back") if "back" in raw else "")  # fmt: skip
     f.check_unknown()
-    for name in ("later", "now"):
+    for name in ("later", "now", "back"):
         fields = _template_fields(getattr(closing, name))
         unknown = fields - {"return_clock", "question"}
         if unknown:
