@@ -81,9 +81,17 @@ def usable_data_dir() -> Path | None:
         if not os.access(path, os.W_OK | os.X_OK):
             raise PermissionError(f"cannot write in {path}")
     except OSError as e:
-        _problems[path] = e.strerror or str(e)
+        _problems[path] = _why(e)
         return None
     return path
+
+
+def _why(error: OSError) -> str:
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return "a file is in the way"
+    if isinstance(error, PermissionError) or error.errno in (1, 13, 30):  # EPERM, EACCES, EROFS
+        return "no permission to create or write it"
+    return error.strerror or str(error)
 
 
 def data_dir_problem() -> str | None:
@@ -98,7 +106,8 @@ def data_dir_problem() -> str | None:
 
 
 def cache_dir() -> Path:
-    """Rendered speech lives here; it can always be made again."""
+    """Rendered speech lives here; it can always be made again. When its usual place cannot
+    be made, a private one in the runtime directory will do; OSError when none can."""
     override = os.environ.get("COMPANION_HOME")
     if override:
         path = Path(override).expanduser() / "cache"
@@ -106,7 +115,13 @@ def cache_dir() -> Path:
         from platformdirs import user_cache_dir
 
         path = Path(user_cache_dir(APP))
-    return private_dir(path)
+    try:
+        return private_dir(path)
+    except OSError:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if not runtime or not Path(runtime).is_absolute():
+            raise
+        return private_dir(Path(runtime) / f"{APP}-cache-{_key()}")
 
 
 def fallback_dirs() -> list[Path]:
@@ -119,7 +134,7 @@ def fallback_dirs() -> list[Path]:
     home = usable_data_dir()
     if home is not None:
         found.append(home)
-    key = hashlib.sha256(str(_safe_data_path()).encode()).hexdigest()[:16]
+    key = _key()
     for base in _private_bases():
         try:
             found.append(private_dir(base / f"{APP}-unsaved" / key))
@@ -131,9 +146,14 @@ def fallback_dirs() -> list[Path]:
 def fallback_places() -> list[Path]:
     """Every directory fallback_dirs() may use, whether it exists or not (for reading)."""
     places = [_safe_data_path()]
-    key = hashlib.sha256(str(_safe_data_path()).encode()).hexdigest()[:16]
+    key = _key()
     places += [base / f"{APP}-unsaved" / key for base in _private_bases()]
     return places
+
+
+def _key() -> str:
+    """Names the private places that belong to this data directory."""
+    return hashlib.sha256(str(_safe_data_path()).encode()).hexdigest()[:16]
 
 
 def _safe_data_path() -> Path:

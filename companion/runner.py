@@ -64,7 +64,12 @@ def channels(settings: Settings, clock: SystemClock,
     if not settings.text:
         from companion.voice_out import open_voice
 
-        voice = open_voice(clock, settings.speed, settings.voice, settings.speak)
+        try:
+            voice = open_voice(clock, settings.speed, settings.voice, settings.speak)
+        except OSError as e:  # nowhere at all to put rendered speech
+            notice(f"Speech has nowhere to be prepared ({e.strerror or e}). "
+                   "Continuing in text mode.")  # fmt: skip
+            return TextOut(clock), typed, "text"
         if voice.problem and voice.output is not None:
             notice(voice.problem)
         if voice.output is not None:
