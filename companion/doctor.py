@@ -30,7 +30,15 @@ def report(echo: Echo = typer.echo) -> int:
     missing = 0
     echo(f"companion {__version__}, Python {platform.python_version()} on {sys.platform}")
     data = paths.data_dir()
-    echo(f"data:     {data} ({_mode(data)})")
+    problem = paths.data_dir_problem()
+    if problem:
+        missing += 1
+        echo(f"data:     {data} cannot be used ({problem}): sessions are not saved")
+    else:
+        echo(f"data:     {data} ({_mode(data)})")
+    if data in paths.tightened:
+        echo(f"          it was readable by others ({oct(paths.tightened[data])}); "
+             "it is now private to you (0o700)")  # fmt: skip
     history = data / HISTORY_FILE
     if history.exists():
         try:
@@ -46,7 +54,10 @@ def report(echo: Echo = typer.echo) -> int:
 
     kept = len(list(audio_root().glob("session-*/*.wav")))
     echo(f"audio:    {audio_root()} ({kept} recordings of replies; kept only with --keep-audio)")
-    echo(f"cache:    {paths.cache_dir()} (rendered speech; safe to delete)")
+    try:
+        echo(f"cache:    {paths.cache_dir()} (rendered speech; safe to delete)")
+    except OSError as e:
+        echo(f"cache:    none can be made ({e.strerror or e}): speech is not kept")
     echo("network:  never used")
 
     from companion.speech import list_voices

@@ -42,7 +42,7 @@ class AudioKeeper:
         if not self.enabled or self.directory is None:
             return None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            paths.private_dir(self.directory)  # audio/ too: 0700 whatever the umask
             self.count += 1
             path = self.directory / f"reply-{self.count:02d}.wav"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -57,8 +57,11 @@ class AudioKeeper:
             return None
 
 
-def forget(session_ids: list[int] | None) -> None:
-    """Delete the recordings of these sessions (None: all of them)."""
+def forget(session_ids: list[int] | None) -> int:
+    """Delete the recordings of these sessions (None: all of them); returns how many."""
     targets = [audio_root()] if session_ids is None else [session_dir(i) for i in session_ids]
+    count = 0
     for target in targets:
+        count += sum(1 for _ in target.glob("**/*.wav"))
         shutil.rmtree(target, ignore_errors=True)
+    return count

@@ -354,17 +354,43 @@ class Store:
             if isinstance(e.event, Answered)
         }
 
-    def forget(self, session_id: int | None) -> list[int]:
-        """Delete one session (or all when None); returns the ids deleted."""
-        with self.db:
-            if session_id is None:
-                ids = [r[0] for r in self.db.execute("SELECT id FROM sessions")]
-            else:
-                ids = [r[0] for r in self.db.execute(
-                    "SELECT id FROM sessions WHERE id = ?", (session_id,))]  # fmt: skip
-            self.db.executemany("DELETE FROM sessions WHERE id = ?", [(i,) for i in ids])
-        self.db.execute("VACUUM")
-        return ids
+    def forget(self, session_id: int | None) -> Forgotten:
+        """Delete one session (or all when None) in one transaction, overwriting what was
+        deleted, then empty the WAL so no copy of it is left there. A session running in
+        another process is never deleted: it would be written again a moment later."""
+        self.db.execute("PRAGMA secure_delete = ON")
+        self.db.execute(f"PRAGMA busy_timeout = {int(CATCH_UP_WAIT * 1000)}")
+        where, args = ("", ()) if session_id is None else (" WHERE id = ?", (session_id,))
+        with self._transaction():
+            rows = [self._row(r) for r in self.db.execute(
+                f"SELECT {self._COLUMNS} FROM sessions{where} ORDER BY id", args)]  # fmt: skip
+            pids = dict(self.db.execute(f"SELECT id, pid FROM sessions{where}", args).fetchall())
+            running = [r for r in rows if r.status is Status.RUNNING and pids.get(r.id)
+                       and pids[r.id] != os.getpid() and _alive(pids[r.id])]  # fmt: skip
+            deleted = [r for r in rows if r not in running]
+            for row in deleted:
+                self.db.execute("DELETE FROM events WHERE session_id = ?", (row.id,))
+                self.db.execute("DELETE FROM sessions WHERE id = ?", (row.id,))
+        return Forgotten(deleted, running, self._empty_wal())
+
+    def _empty_wal(self) -> bool:
+        """Copy the WAL into the file and truncate it; True once it is empty. A running
+        session's writes are short, so this waits for a gap between them."""
+        deadline = time.monotonic() + CATCH_UP_WAIT
+        while True:
+            busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            if not busy:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    deleted: list[SessionRow]
+    running: list[SessionRow]  # asked for, but still running: kept
+    wal_empty: bool  # False: a copy of what was deleted may remain in the WAL for now
 
 
 HISTORY_FILE = "history.db"
