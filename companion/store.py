@@ -61,7 +61,7 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "remember which kept sessions were brought back",
         # A kept session's file is deleted after it is brought back; its name here makes
         # sure a second process never brings it back twice.
-        ("CREATE TABLE brought_back (name TEXT PRIMARY KEY)",),
+        ("CREATE TABLE brought_back (name TEXT PRIMARY KEY, session_id INTEGER)",),
     ),
 )
 
@@ -269,7 +269,8 @@ class Store:
             )
             for event, t, at in events:
                 self._insert(session_id, event, t, at)
-            self.db.execute("INSERT INTO brought_back (name) VALUES (?)", (name,))
+            self.db.execute("INSERT INTO brought_back (name, session_id) VALUES (?, ?)",
+                            (name, session_id))  # fmt: skip
         return session_id
 
     def mark_abandoned(self) -> int:
@@ -371,6 +372,7 @@ class Store:
             for row in deleted:
                 self.db.execute("DELETE FROM events WHERE session_id = ?", (row.id,))
                 self.db.execute("DELETE FROM sessions WHERE id = ?", (row.id,))
+                self.db.execute("DELETE FROM brought_back WHERE session_id = ?", (row.id,))
         return Forgotten(deleted, running, self._empty_wal())
 
     def _empty_wal(self) -> bool:

@@ -212,6 +212,8 @@ def test_a_session_kept_aside_is_forgotten_with_the_rest(private_home: Path) -> 
     forgot = run("forget", "--all", "--yes", home=private_home)
     assert "Deleted session #1" in forgot.stdout, forgot.stdout + forgot.stderr
     assert SECRET not in _everything(private_home)
+    with sqlite3.connect(private_home / "history.db") as db:  # not even when it was kept
+        assert db.execute("SELECT count(*) FROM brought_back").fetchone() == (0,)
 
 
 def _at_a_terminal(home: Path, *args: str, answer: str | None) -> str:
