@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 APP = "companion"
@@ -124,23 +125,20 @@ def cache_dir() -> Path:
         return private_dir(Path(runtime) / f"{APP}-cache-{_key()}")
 
 
-def fallback_dirs() -> list[Path]:
+def fallback_dirs() -> Iterator[Path]:
     """Where a session the history could not take is kept, best first: the data directory,
     else a private directory in the user's runtime or cache directory (never a shared /tmp).
 
     The private directories are named for the data directory, so that each history brings
-    back only its own sessions. Only directories that exist (or could be made) are listed."""
-    found = []
+    back only its own sessions; each is made only when the one before would not do."""
     home = usable_data_dir()
     if home is not None:
-        found.append(home)
-    key = _key()
+        yield home
     for base in _private_bases():
         try:
-            found.append(private_dir(base / f"{APP}-unsaved" / key))
+            yield private_dir(base / f"{APP}-unsaved" / _key())
         except OSError:
             continue
-    return found
 
 
 def fallback_places() -> list[Path]:
