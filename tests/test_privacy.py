@@ -256,3 +256,17 @@ def test_forget_all_asks_first_at_a_terminal(private_home: Path) -> None:
         stdin=SECRET_REPLIES)  # fmt: skip
     said = _at_a_terminal(private_home, "forget", "--all", "--yes", answer=None)
     assert "cannot be undone" not in said and "Deleted session #1" in said, said
+
+
+def test_forget_one_also_deletes_it_from_a_damaged_copy_set_aside(private_home: Path) -> None:
+    from tests.test_history_faults import damaged_history
+
+    damaged_history(private_home)
+    assert run("history", home=private_home).returncode == 0  # set aside, readable part copied
+    (aside,) = private_home.glob("history.db.corrupt-*")
+    assert b"Words of session 0." in aside.read_bytes()
+    forgot = run("forget", "1", home=private_home)
+    assert "Deleted session #1" in forgot.stdout, forgot.stdout + forgot.stderr
+    assert f"Deleted it from a damaged copy of your history: {aside}" in forgot.stdout
+    assert b"Words of session 0." not in _everything(private_home)
+    assert b"Words of session 1." in aside.read_bytes()  # the rest of the copy is kept
