@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
 
-from companion import interrupts, paths
+from companion import interrupts
 from companion.channels import Input, Output
 from companion.clock import SystemClock
 from companion.console import ConsoleIn, TextOut
@@ -18,7 +18,7 @@ from companion.kept_audio import AudioKeeper
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
 from companion.speech import VoiceSettings
-from companion.store import Opened, SessionRecorder, Store, open_history
+from companion.store import SessionRecorder, Store, open_session_history
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -92,7 +92,7 @@ def run_session(script: Script, settings: Settings) -> int:
             out, inp, mode = channels(settings, clock, keeper)
         except (KeyboardInterrupt, Interrupted):
             return EXIT_INTERRUPTED
-        opened = _open_history()
+        opened = open_session_history()
         if opened.notice:
             notice(opened.notice)
         recorder = SessionRecorder.starting(opened.store, script.name, mode, clock.now())
@@ -103,17 +103,6 @@ def run_session(script: Script, settings: Settings) -> int:
             _wind_up(inp, out, recorder, opened.store)
     _report_history(recorder, opened.store)
     return EXIT_INTERRUPTED if outcome.status is Status.INTERRUPTED else EXIT_OK
-
-
-def _open_history() -> Opened:
-    """The history, or why there is none: a data directory that cannot be made costs the
-    session nothing but its saving."""
-    home = paths.usable_data_dir()
-    if home is None:
-        return Opened(None, f"Nothing can be kept in {paths.data_dir()} "
-                            f"({paths.data_dir_problem()}); this session will not be saved "
-                            "there.")  # fmt: skip
-    return open_history(home)
 
 
 def _wind_up(inp: Input, out: Output, recorder: SessionRecorder, store: Store | None) -> None:
@@ -134,26 +123,11 @@ def _report_history(recorder: SessionRecorder, store: Store | None) -> None:
         notice(f"Part of this session could not be saved to your history at {store.path} "
                f"({recorder.failed}).")  # fmt: skip
     if recorder.kept:
-        # Nothing said is lost: what could not be written is kept in a private file, which
-        # a later session brings into the history; with nowhere private, it is shown.
+        # Nothing said is lost: kept in a private file a later session brings into the
+        # history; with nowhere private at all, shown.
         from companion import unsaved
 
-        where = unsaved.keep(recorder.kept_begin(), recorder.kept)
-        if where:
-            notice(f"What was said is kept in {where}.")
-        else:
-            _show_kept(recorder)
-
-
-def _show_kept(recorder: SessionRecorder) -> None:
-    """Nowhere to keep the session: the person's own words go on screen, so they have them."""
-    from companion.events import Answered, Statement
-
-    said = [f"{e.key}: {e.raw or e.value}" for e, _, _ in recorder.kept if isinstance(e, Answered)]
-    words = [e.text for e, _, _ in recorder.kept if isinstance(e, Statement)]
-    notice("Nothing could be saved on this computer. What you said in this session:")
-    for line in [*said, *(f"Your words: {w}" for w in words)]:
-        notice(line)
+        unsaved.keep_or_show(recorder.kept_begin(), recorder.kept, notice)
 
 
 __all__ = ["EXIT_INTERRUPTED", "Outcome", "Settings", "run_session"]

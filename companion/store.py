@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from companion import faults
+from companion import faults, paths
 from companion.events import (
     Answered,
     Ended,
@@ -418,6 +418,17 @@ def open_history(directory: Path) -> Opened:
         return _replace_damaged(path)
     _settle(store)
     return Opened(store)
+
+
+def open_session_history() -> Opened:
+    """The history in the data directory, or why there is none: a data directory that
+    cannot be made costs a session nothing but its saving."""
+    home = paths.usable_data_dir()
+    if home is None:
+        return Opened(None, f"Nothing can be kept in {paths.data_dir()} "
+                            f"({paths.data_dir_problem()}); this session will not be saved "
+                            "there.")  # fmt: skip
+    return open_history(home)
 
 
 def _settle(store: Store) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from companion import paths
-from companion.events import Event, from_data, kind_of, to_data
+from companion.events import Answered, Event, Statement, from_data, kind_of, to_data
 from companion.store import KeptBegin, Store
 
 PREFIX = "unsaved-session-"
@@ -66,6 +67,20 @@ def keep(begin: KeptBegin | None, kept: Kept) -> Path | None:
                 pass
             continue
     return None
+
+
+def keep_or_show(begin: KeptBegin | None, kept: Kept, notice: Callable[[str], None]) -> None:
+    """Keep the events in a private file and say where; with nowhere private, put the
+    person's own words on screen, so they have them."""
+    where = keep(begin, kept)
+    if where:
+        notice(f"What was said is kept in {where}.")
+        return
+    said = [f"{e.key}: {e.raw or e.value}" for e, _, _ in kept if isinstance(e, Answered)]
+    words = [f"Your words: {e.text}" for e, _, _ in kept if isinstance(e, Statement)]
+    notice("Nothing could be saved on this computer. What you said in this session:")
+    for line in [*said, *words]:
+        notice(line)
 
 
 def found() -> list[Path]:
