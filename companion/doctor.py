@@ -25,6 +25,7 @@ def _mode(path: Path) -> str:
 
 def report(echo: Echo = typer.echo) -> int:
     """Prints the checks; returns how many things are missing."""
+    from companion import unsaved
     from companion.store import HISTORY_FILE, Store
 
     missing = 0
@@ -40,14 +41,17 @@ def report(echo: Echo = typer.echo) -> int:
         echo(f"          it was readable by others ({oct(paths.tightened[data])}); "
              "it is now private to you (0o700)")  # fmt: skip
     history = data / HISTORY_FILE
-    if history.exists():
+    if waiting := len(unsaved.found()):
+        echo(f"kept:     {waiting} session{'s' if waiting != 1 else ''} the history could not "
+             "take yet; the next session brings them in")  # fmt: skip
+    if not problem and history.exists():
         try:
             store = Store(history)
             echo(f"history:  {history} ({_mode(history)}), {len(store.sessions(10_000))} sessions")
             store.close()
         except Exception as e:
             echo(f"history:  {history} cannot be read ({e})")
-    else:
+    elif not problem:
         echo(f"history:  {history} (no sessions yet)")
     echo(f"log:      {data / 'companion.log'}")
     from companion.kept_audio import audio_root

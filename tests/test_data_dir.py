@@ -88,6 +88,9 @@ def test_once_the_data_directory_can_be_made_the_kept_session_comes_into_the_his
     env = {"COMPANION_HOME": str(home), "XDG_RUNTIME_DIR": str(runtime)}
     assert companion("ground", "--script", str(SHORT), "--text", "--speed", "20",
                      env=env).returncode == 0  # fmt: skip
+    doctor = companion("doctor", env=env, stdin="")
+    assert "cannot be used (a file is in the way)" in doctor.stdout
+    assert "kept:     1 session the history could not take yet" in doctor.stdout, doctor.stdout
     home.unlink()  # the person moves the file away
     listed = companion("history", env=env, stdin="")
     assert "distress  5" in listed.stdout and "finished" in listed.stdout, listed
