@@ -97,6 +97,7 @@ def run_session(script: Script, settings: Settings) -> int:
             notice(opened.notice)
         recorder = SessionRecorder.starting(opened.store, script.name, mode, clock.now())
         keeper.belongs_to(recorder.session_id)
+        recorder.started = keeper.belongs_to  # a row started late, once a lock goes
         try:
             outcome = Session(script, out, inp, clock, recorder).run()
         finally:

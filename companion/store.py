@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -489,12 +489,13 @@ class SessionRecorder:
         self.begin = begin  # (script, mode, started at): to start the row late
         self.failed: str | None = None
         self.kept: list[tuple[Event, float, datetime]] = []  # what could not be written
+        self.started: Callable[[int], None] | None = None  # told the number of a late row
 
     @classmethod
     def starting(cls, store: Store | None, script: str, mode: str,
                  at: datetime) -> SessionRecorder:  # fmt: skip
         """A recorder with the session's row started; if the history cannot be written now,
-        the row is started late, when the session ends."""
+        the row is started late, as soon as it can be."""
         begin = (script, mode, at)
         session_id = None
         if store is not None:
@@ -540,6 +541,8 @@ class SessionRecorder:
                     if self.begin is None:
                         return
                     self.session_id = self.store.start(*self.begin)
+                    if self.started is not None:
+                        self.started(self.session_id)
                 while self.kept:
                     self.store.add(self.session_id, *self.kept[0])
                     self.kept.pop(0)

@@ -177,3 +177,25 @@ def test_replay_and_forget_on_a_damaged_history_say_so_clearly(private_home: Pat
         said = done.stdout + done.stderr
         assert "went wrong" not in said and "Traceback" not in said, said
         assert "Your history file was damaged" in said
+
+
+def test_replies_recorded_while_the_history_was_locked_are_kept_under_the_late_row(
+    private_home: Path,
+) -> None:
+    from companion.kept_audio import AudioKeeper, session_dir
+    from companion.store import SessionRecorder
+
+    private_home.mkdir(parents=True)
+    store = Store(private_home / "history.db")
+    other = sqlite3.connect(private_home / "history.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the lock as the session starts
+    recorder = SessionRecorder.starting(store, "ground", "voice", AT)
+    keeper = AudioKeeper(enabled=True)
+    keeper.belongs_to(recorder.session_id)
+    recorder.started = keeper.belongs_to
+    assert recorder.session_id is None
+    keeper.keep(bytes(3200))  # a reply heard meanwhile (--keep-audio)
+    other.execute("ROLLBACK")
+    recorder.record(Spoken("Next.", Role.LINE), 1.0, AT)
+    assert recorder.session_id == 1
+    assert [p.name for p in session_dir(1).iterdir()] == ["reply-01.wav"]
