@@ -180,12 +180,17 @@ def hear(
 def forget(
     session: Annotated[str | None, typer.Argument(help="A session number.")] = None,
     all_sessions: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --all.")] = False,
 ) -> None:
-    """Delete a session (or all of them) from your history."""
+    """Delete a session (or all of them) from your history, with its recordings."""
     from companion.replay import forget_sessions
 
     if (session is None) == (not all_sessions):
         raise _fail("companion: name one session number, or --all", 2)
+    if all_sessions and not yes and sys.stdin is not None and sys.stdin.isatty():
+        question = "Delete every session, with its recordings and kept copies? It cannot be undone"
+        if not typer.confirm(question, default=False):
+            raise _fail("Nothing was deleted.", 1)
     raise typer.Exit(forget_sessions(None if all_sessions else session))
 
 

@@ -1,17 +1,13 @@
-"""The log file: where tracebacks go instead of the screen, and where unsaved words are kept."""
+"""The log file: where tracebacks go instead of the screen. It never holds what was said."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
-import tempfile
-from datetime import datetime
 from pathlib import Path
 
 from companion import paths
-from companion.events import Event, kind_of, to_data
 
 LOG_FILE = "companion.log"
 log = logging.getLogger("companion")
@@ -20,7 +16,10 @@ log = logging.getLogger("companion")
 def setup() -> Path | None:
     """Log to the data directory; if that cannot be written, log nowhere rather than fail."""
     try:
-        path = paths.data_dir() / LOG_FILE
+        home = paths.usable_data_dir()
+        if home is None:
+            raise FileNotFoundError(paths.data_dir_problem())
+        path = home / LOG_FILE
         handler = logging.FileHandler(path, encoding="utf-8")
         path.chmod(0o600)
     except OSError:
@@ -52,31 +51,3 @@ def native_stderr_to_log(path: Path | None) -> None:
 
 def log_path() -> Path:
     return paths.data_dir() / LOG_FILE
-
-
-def keep_unsaved(kept: list[tuple[Event, float, datetime]]) -> Path | None:
-    """Write events the history could not take to a file of their own (JSON lines)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    lines = "".join(
-        json.dumps({"t": t, "at": at.isoformat(), "kind": kind_of(e), "data": to_data(e)}) + "\n"
-        for e, t, at in kept
-    )
-    for directory in (_data_dir_or_none(), Path(tempfile.gettempdir())):
-        if directory is None:
-            continue
-        path = directory / f"unsaved-session-{stamp}.jsonl"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(lines)
-            return path
-        except OSError:
-            continue
-    return None
-
-
-def _data_dir_or_none() -> Path | None:
-    try:
-        return paths.data_dir()
-    except OSError:
-        return None

@@ -261,7 +261,7 @@ class VoiceAndKeys:
                 break
             pcm, found = hearing
             self.keeper.keep(pcm)
-            log.info("heard %r (margin %.2f)", found.heard, found.margin)
+            log.info("heard %d words (margin %.2f)", len((found.heard or "").split()), found.margin)
             if found.text and not done.is_set():
                 self.typed.echo_line(f"  (heard: {found.text})")
                 self.replies.put((request, Heard(found.text, "voice", found.confident)))

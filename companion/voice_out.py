@@ -57,7 +57,7 @@ class VoiceOut:
         try:
             samples = faded(self.synth.render(text))
         except (SpeechError, OSError) as e:
-            log.warning("could not speak a line: %s", e)
+            log.warning("could not speak a line of %d characters (%s)", len(text), type(e).__name__)
             sleep(self.clock, reading_time(text))  # read it instead
             return
         mixer = self.audio.mixer
