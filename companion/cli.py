@@ -131,7 +131,8 @@ def breathe(
     try:
         script = parse_script(Path("breathe"), {
             "title": "Breathe",
-            "steps": [{"breathe": pattern, "minutes": minutes},
+            "steps": [{"say": "Press q at any time to stop the breathing.", "pause": 0},
+                      {"breathe": pattern, "minutes": minutes},
                       {"say": "Well done. Take a moment before you go on.", "pause": 0}],
         })  # fmt: skip
     except ScriptError as e:

@@ -6,7 +6,8 @@ import os
 import select
 import sys
 import threading
-from typing import TextIO
+import time
+from typing import Any, TextIO
 
 from companion.channels import Heard, Listening
 from companion.clock import Clock, sleep
@@ -134,9 +135,18 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width) or [""]
 
 
+BREATHING_STOP_KEYS = frozenset(b"qQ\x04")  # q, or Ctrl-D: end the breathing
+_STOP_LINES = frozenset({"q", "stop", "quit"})
+UNREADABLE = "\ufffd"  # a line that is not UTF-8: an unclear reply, never an answer
+
+
 class ConsoleIn:
     """Typed replies. From a terminal they wait up to the question's timeout; from a pipe
-    they are read a line at a time, and the end of the pipe means nothing more will come."""
+    they are read a line at a time, and the end of the pipe means nothing more will come.
+
+    At a terminal the bytes are read straight from the file descriptor, so that keys typed
+    before a question is shown can be discarded (`discard_typed_ahead`) and, while breathing,
+    a single q ends the breathing without Enter (`breathing`, `stop_pressed`)."""
 
     def __init__(self, speed: float = 1.0, stream: TextIO | None = None,
                  echo: TextIO | None = None) -> None:  # fmt: skip
@@ -145,9 +155,15 @@ class ConsoleIn:
         self.echo = echo or sys.stdout
         try:
             self.tty = self.stream.isatty()
-        except (ValueError, OSError):
-            self.tty = False
+            self.fd = self.stream.fileno() if self.tty and os.name != "nt" else -1
+        except (ValueError, OSError, AttributeError):
+            self.tty, self.fd = False, -1
         self.ended = False
+        self.generation = 0  # counts discards: a line from an earlier one is stale
+        self.line_generation = 0  # the generation the last line returned was typed in
+        self._pending = b""  # terminal bytes not yet a whole line
+        self._lock = threading.RLock()  # one reader of the terminal at a time
+        self._saved_mode: list[Any] | None = None  # the terminal's mode before breathing
 
     def _show(self, text: str) -> None:
         try:
@@ -167,50 +183,172 @@ class ConsoleIn:
         except (OSError, ValueError):
             pass
 
-    def read_line(self) -> Heard | None:
-        """The next typed line, waiting as long as it takes; None once a pipe has ended."""
+    def discard_typed_ahead(self) -> None:
+        """Forget keys typed so far at a terminal: a question is about to be shown, and a key
+        pressed before it was shown never answers it. Piped lines are kept, one a question."""
+        if not self.tty:
+            return
+        with self._lock:
+            self._pending = b""
+            self.generation += 1
+            _flush_terminal_input(self.fd)
+
+    def read_line(self, timeout: float | None = None) -> Heard | None:
+        """The next typed line; None when none came within `timeout` (a terminal only) or once
+        a pipe has ended. A line that is not valid UTF-8 is an unclear reply, not the end."""
         if self.ended:
             return None
-        try:
-            line = self.stream.readline()
-        except (OSError, ValueError):
-            line = ""
-        return self._heard(line)
+        if not self.tty:
+            return self._heard(self._pipe_line())
+        if self.fd < 0:  # pragma: no cover - Windows consoles cannot be polled
+            line = _read_with_timeout(self.stream, timeout)
+            return None if line is None else self._heard(line.encode("utf-8", "replace"))
+        with self._lock:
+            if self._saved_mode is not None:  # breathing: keys can only mean stop
+                got: bytes | None = None
+            else:
+                got = self._terminal_line(timeout)
+                self.line_generation = self.generation
+        if got is None:
+            if timeout:
+                time.sleep(0.0 if self._saved_mode is None else min(timeout, 0.1))
+            return None
+        return self._heard(got)
 
-    def _heard(self, line: str) -> Heard | None:
-        if line == "":
+    def _pipe_line(self) -> bytes:
+        try:
+            raw = getattr(self.stream, "buffer", None)
+            if raw is not None:
+                return bytes(raw.readline())
+            return str(self.stream.readline()).encode("utf-8", "surrogateescape")
+        except (OSError, ValueError):
+            return b""
+
+    def _terminal_line(self, timeout: float | None) -> bytes | None:
+        """A whole line from the terminal, b"" at Ctrl-D on an empty line, None at timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._pending:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                ready, _, _ = select.select([self.fd], [], [], left)
+                if not ready:
+                    return None
+                chunk = os.read(self.fd, 1024)
+            except InterruptedError:
+                continue
+            except (OSError, ValueError):
+                chunk = b""
+            if not chunk:  # Ctrl-D, or the terminal went away
+                line, self._pending = self._pending, b""
+                return line + b"\n" if line else b""
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line + b"\n"
+
+    def _heard(self, raw: bytes) -> Heard | None:
+        if raw == b"":
             if self.tty:  # Ctrl-D in a terminal: the person wants to stop
                 self._show("")
                 return Heard("stop", "key")
             self.ended = True
             return None
-        text = line.rstrip("\r\n")
+        try:
+            text = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            # One bad byte spoils only its own line: an unclear reply, and input goes on.
+            text = UNREADABLE
         if not self.tty:
             self._show(f"  > {text}")
-        return Heard(text, "key")
+        return Heard(text, "key", confident=text != UNREADABLE)
 
     def listen(self, listening: Listening) -> Heard | None:
         if not self.tty:
             return self.read_line()
-        return self._from_terminal(listening)
-
-    def _from_terminal(self, listening: Listening) -> Heard | None:
         self.show_hint(listening)
-        timeout = listening.timeout / self.speed
-        if os.name != "nt":
-            ready, _, _ = select.select([self.stream], [], [], timeout)
-            if not ready:
-                self._show("")
-                return None
-            return self.read_line()
-        line = _read_with_timeout(self.stream, timeout)  # pragma: no cover - Windows consoles
-        return None if line is None else self._heard(line)  # pragma: no cover
+        heard = self.read_line(listening.timeout / self.speed)
+        if heard is None:
+            self._show("")
+        return heard
+
+    def breathing(self, active: bool) -> None:
+        """While breathing, a single key is read as it is pressed (q ends the breathing) and
+        nothing typed is kept for the next question."""
+        if not self.tty:
+            return
+        with self._lock:
+            if active and self._saved_mode is None:
+                self._saved_mode = _keys_one_by_one(self.fd)
+                self._pending = b""
+                _flush_terminal_input(self.fd)
+            elif not active and self._saved_mode is not None:
+                _restore_mode(self.fd, self._saved_mode)
+                self._saved_mode = None
+                self._pending = b""
+                self.generation += 1
+                _flush_terminal_input(self.fd)
+
+    def stop_pressed(self) -> bool:
+        """While breathing: the person pressed q (or typed stop and Enter). Any other key is
+        dropped; it is never a reply."""
+        if not self.tty or self._saved_mode is None:
+            return False
+        with self._lock:
+            try:
+                while select.select([self.fd], [], [], 0)[0]:
+                    chunk = os.read(self.fd, 1024)
+                    if not chunk:
+                        return False
+                    self._pending += chunk
+            except (OSError, ValueError):
+                return False
+            keys, self._pending = self._pending, b""
+        if any(k in BREATHING_STOP_KEYS for k in keys):
+            return True
+        *lines, rest = keys.replace(b"\r", b"\n").split(b"\n")
+        self._pending = rest[-16:]  # part of a word still being typed
+        return any(line.strip().lower().decode("ascii", "replace") in _STOP_LINES
+                   for line in lines)  # fmt: skip
 
     def close(self) -> None:
+        self.breathing(False)
+
+
+def _flush_terminal_input(fd: int) -> None:
+    try:
+        import termios
+
+        termios.tcflush(fd, termios.TCIFLUSH)
+    except Exception:  # no termios, or the terminal is gone: nothing to discard
         pass
 
 
-def _read_with_timeout(stream: TextIO, timeout: float) -> str | None:  # pragma: no cover
+def _keys_one_by_one(fd: int) -> list[Any] | None:
+    """Switch the terminal to one key at a time, unechoed; the old mode, to restore later."""
+    try:
+        import termios
+
+        old = termios.tcgetattr(fd)
+        new = termios.tcgetattr(fd)
+        new[3] &= ~(termios.ICANON | termios.ECHO)
+        new[6][termios.VMIN], new[6][termios.VTIME] = 1, 0
+        termios.tcsetattr(fd, termios.TCSANOW, new)
+        return old
+    except Exception:  # not a terminal after all, or no termios: q needs Enter then
+        return []
+
+
+def _restore_mode(fd: int, mode: list[Any]) -> None:
+    if not mode:
+        return
+    try:
+        import termios
+
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
+    except Exception:
+        pass
+
+
+def _read_with_timeout(stream: TextIO, timeout: float | None) -> str | None:  # pragma: no cover
     result: list[str] = []
     reader = threading.Thread(target=lambda: result.append(stream.readline()), daemon=True)
     reader.start()
