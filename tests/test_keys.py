@@ -3,14 +3,19 @@ breathing a key can only end the breathing (q), never be a reply."""
 
 from __future__ import annotations
 
+import io
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from companion.channels import Heard, Listening
 from companion.clock import FakeClock
+from companion.console import ConsoleIn
 from companion.events import Answered, Cue, Role
+from companion.replies import QuestionType
 from companion.script import load_script
 from companion.session import Session
 from tests.fakes import FakeIn, FakeOut, MemoryRecorder
@@ -97,3 +102,24 @@ def test_at_a_terminal_q_ends_the_breathing_without_enter(private_home: Path) ->
     assert term.finish() == 0
     assert "Well done" in term.output
     assert "7" not in shown.split("Press q", 1)[1]  # not echoed, not taken
+
+
+@at_a_terminal
+def test_beside_the_voice_a_line_typed_before_the_question_is_dropped() -> None:
+    from companion.voice_in import VoiceAndKeys
+    from tests.test_voice_in import FakeMic, FakeRecognizer
+
+    master, slave = os.openpty()
+    with os.fdopen(slave, encoding="utf-8") as keyboard:
+        typed = ConsoleIn(stream=keyboard, echo=io.StringIO())
+        inp = VoiceAndKeys(typed, FakeMic(), FakeRecognizer(None), lambda: False)  # type: ignore[arg-type]
+        os.write(master, b"7\n")  # typed during the opening lines
+        deadline = time.monotonic() + 10
+        while inp.replies.empty() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the key reader has taken the line
+        inp.discard_typed_ahead()  # the question is shown
+        assert inp.listen(Listening(QuestionType.SCALE, timeout=0.5)) is None
+        os.write(master, b"5\n")  # typed after it was shown
+        assert inp.listen(Listening(QuestionType.SCALE, timeout=5)) == Heard("5", "key")
+        inp.close()
+    os.close(master)
