@@ -27,16 +27,22 @@ class Terminal:
                                      env=full_env, start_new_session=True)  # fmt: skip
         os.close(slave)
         self.output = ""
+        self.seen = 0  # where the next wait_for starts looking
 
     def type(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
+    def type_bytes(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
     def wait_for(self, marker: str, timeout: float = 60) -> str:
-        """Everything shown so far, once `marker` is on screen (AssertionError if never)."""
+        """Everything shown so far, once `marker` shows after the last marker waited for
+        (AssertionError if it never does)."""
         deadline = time.monotonic() + timeout
-        while marker not in self.output:
+        while (found := self.output.find(marker, self.seen)) < 0:
             if not self._read(deadline - time.monotonic()):
                 raise AssertionError(f"never showed {marker!r}; showed:\n{self.output}")
+        self.seen = found + len(marker)
         return self.output
 
     def _read(self, wait: float) -> bool:
