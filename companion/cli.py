@@ -293,6 +293,35 @@ def scripts_check(
 
 def main() -> None:
     """Entry point: no traceback ever reaches the person; it goes to the log."""
+    import signal
+
+    from companion.startup import SIGNALS, signal_fault
+
+    for name in SIGNALS:  # one signal interrupts; a second one while stopping changes nothing
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _interrupt_once)
+    try:
+        code = _command()
+    except KeyboardInterrupt:
+        code = 130
+    for name in SIGNALS:  # the exit itself is never cut into a traceback
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    signal_fault("signal-while-exiting")
+    _exit(code)
+
+
+_interrupted = False
+
+
+def _interrupt_once(signum: int, frame: object) -> None:
+    global _interrupted
+    if not _interrupted:
+        _interrupted = True
+        raise KeyboardInterrupt
+
+
+def _command() -> int:
     from companion import logs
 
     where = logs.setup()
@@ -300,10 +329,20 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
-        typer.echo("\n  Okay. Stopping here.", err=True)
+        try:
+            typer.echo("\n  Okay. Stopping here.", err=True)
+        except (OSError, ValueError):
+            pass
         code = 130
     except typer.Exit as e:
         code = e.exit_code
+    except BrokenPipeError:
+        code = 0  # whoever read the output (`| head -1`) has what they wanted
+    except SystemExit as e:
+        # typer ends a broken pipe with exit 1, its streams wrapped to stay quiet; reading
+        # only the first lines (`| head -1`) is not a failure.
+        piped_away = type(sys.stdout).__name__ == "PacifyFlushWrapper"
+        code = 0 if piped_away else e.code if isinstance(e.code, int) else 1
     except Exception as e:
         if hasattr(e, "show") and hasattr(e, "exit_code"):  # a usage error: wrong arguments
             e.show()
@@ -311,6 +350,27 @@ def main() -> None:
         else:
             logs.log.exception("unexpected error")
             detail = f" The details are in {where}." if where else ""
-            typer.echo(f"  Something went wrong, and it is not your fault.{detail}", err=True)
+            try:
+                typer.echo(f"  Something went wrong, and it is not your fault.{detail}", err=True)
+            except (OSError, ValueError):
+                pass
             code = 1
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
+
+
+def _exit(code: int) -> None:
+    """Exit with `code`. Output nobody reads any more (`companion history | head -1`) is not
+    an error: it is dropped instead of ending in a broken-pipe message."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass
+    sys.exit(code)
