@@ -22,7 +22,6 @@ _HINTS = {
     QuestionType.TIME: "now, 20 min, 8:30 ...",
     QuestionType.CONFIRM: "Enter to go on",
 }
-_PHASE_MARK = {"inhale": "↑", "hold": "–", "exhale": "↓"}
 
 
 def hint(listening: Listening) -> str:
@@ -37,33 +36,62 @@ def reading_time(text: str) -> float:
 
 
 class TextOut:
-    """Prints each line, then gives it the time it takes to read."""
+    """Prints each line, then gives it the time it takes to read. At a terminal, lines wrap at
+    word boundaries to its width (read at each line, so a resized window is followed); where
+    the terminal cannot show box lines and arrows, plain ASCII stands in for them."""
 
     def __init__(self, clock: Clock, stream: TextIO | None = None, pace: bool = True) -> None:
         self.clock = clock
         self.stream = stream or sys.stdout
         self.pace = pace
-        self.tty = self.stream.isatty()
+        try:
+            self.tty = self.stream.isatty()
+        except (ValueError, OSError):
+            self.tty = False
+        self.marks = _FANCY if _can_show(self.stream, "".join(_FANCY.values())) else _PLAIN
         self._countdown_shown = False
-        self._shown: list[str] = []
+        self._shown: list[str] = []  # the lines in the box on screen, until more is said
         self._pacer: Pacer | None = None
 
     def _print(self, text: str = "") -> None:
         try:
             print(text, file=self.stream, flush=True)
+        except UnicodeEncodeError:  # a character this terminal cannot show: the rest is shown
+            self._print(_shown_as(text, self.stream))
         except (BrokenPipeError, ValueError, OSError):
             pass  # a closed terminal must not end the session: it is still recorded
+
+    def _columns(self) -> int:
+        """The terminal's width now; no limit for a pipe or a file."""
+        if not self.tty:
+            return 0
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            return 80
+
+    def _wrapped(self, prefix: str, text: str) -> str:
+        columns = self._columns()
+        if not columns:
+            return f"{prefix}{text}"
+        import textwrap
+
+        lines = textwrap.wrap(text, max(8, columns - 1), initial_indent=prefix,
+                              subsequent_indent=" " * len(prefix), break_long_words=False,
+                              break_on_hyphens=False)  # fmt: skip
+        return "\n".join(lines) or prefix.rstrip()
 
     def say(self, text: str, role: Role) -> None:
         self._end_countdown()
         self._end_pacer()
         if role is Role.STATEMENT and text in self._shown:
             return  # already on screen in its box
+        self._shown = []  # anything said later moves the box up: the words are shown again
         if role is Role.CUE:
-            self._print(f"      {text}")
+            self._print(self._wrapped("      ", text))
             return
         prefix = {Role.PROMPT: "? ", Role.REPROMPT: "? ", Role.RESOURCE: "! "}.get(role, "  ")
-        self._print(f"{prefix}{text}")
+        self._print(self._wrapped(prefix, text))
         if self.pace:
             sleep(self.clock, reading_time(text))
 
@@ -72,12 +100,23 @@ class TextOut:
         self._end_pacer()
         self._shown = list(lines)
         width = max(len(title) + 4, *(min(len(x), 76) for x in lines)) + 4
+        if columns := self._columns():  # a box that fits the terminal, never wider
+            width = min(width, columns - 5)
         self._print()
-        self._print(f"  ┌─ {title} " + "─" * max(0, width - len(title) - 3) + "┐")
+        if width < len(title) + 6:  # too narrow for a box: the lines, wrapped, under the title
+            self._print(self._wrapped("  ", f"{title}:"))
+            for line in lines:
+                self._print(self._wrapped("    ", line))
+            self._print()
+            return
+        top, side, bottom = self.marks["top"], self.marks["side"], self.marks["bottom"]
+        line_mark = self.marks["line"]
+        self._print(f"  {top[0]}{line_mark} {title} " + line_mark * max(0, width - len(title) - 3)
+                    + top[1])  # fmt: skip
         for line in lines:
             for part in _wrap(line, width - 2):
-                self._print(f"  │ {part.ljust(width - 2)} │")
-        self._print("  └" + "─" * (width + 0) + "┘")
+                self._print(f"  {side} {part.ljust(width - 2)} {side}")
+        self._print(f"  {bottom[0]}" + line_mark * width + bottom[1])
         self._print()
 
     def prepare(self, texts: list[str]) -> None:
@@ -85,7 +124,8 @@ class TextOut:
 
     def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
         self._end_pacer()
-        if self.tty and starts:
+        self._shown = []
+        if self.tty and starts and self.marks is _FANCY:  # the bar needs block characters
             try:
                 self._pacer = Pacer(self.stream, self.clock, pattern, starts, t0)
             except Exception:  # a terminal that cannot draw gets the plain lines instead
@@ -99,14 +139,15 @@ class TextOut:
     def cue(self, start: PhaseStart, pattern: Pattern, at: float) -> None:
         if self._pacer is not None:
             return  # the pacer shows the phase
-        mark = _PHASE_MARK.get(start.phase.kind.value, "")
+        mark = self.marks.get(start.phase.kind.value, "")
         seconds = f"{start.phase.seconds:g}s"
         first = start.index == 0
         label = f"breath {start.cycle + 1}" if first else ""
         self._print(f"    {mark} {start.phase.cue:<20} {seconds:>4}   {label}".rstrip())
 
     def chime(self) -> None:
-        self._print("  ♪")
+        self._end_countdown()
+        self._print(f"  {self.marks['chime']}")
 
     def countdown(self, seconds_left: float, total: float) -> None:
         if not self.tty:
@@ -115,7 +156,7 @@ class TextOut:
         try:
             self.stream.write(f"\r  Back in {minutes:02d}:{seconds:02d}   ")
             self.stream.flush()
-            self._countdown_shown = seconds_left > 0
+            self._countdown_shown = True
         except (OSError, ValueError):
             pass
 
@@ -127,6 +168,31 @@ class TextOut:
     def close(self) -> None:
         self._end_pacer()
         self._end_countdown()
+
+
+_FANCY = {"top": "┌┐", "bottom": "└┘", "side": "│", "line": "─", "inhale": "↑", "hold": "–",
+          "exhale": "↓", "chime": "♪"}  # fmt: skip
+_PLAIN = {"top": "++", "bottom": "++", "side": "|", "line": "-", "inhale": "^", "hold": "-",
+          "exhale": "v", "chime": "*"}  # fmt: skip
+_ASCII_FOR = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
+                            "…": "..."})  # fmt: skip
+
+
+def _can_show(stream: TextIO, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def _shown_as(text: str, stream: TextIO) -> str:
+    """`text` as this stream can show it: typographic marks as ASCII, anything else as ?."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    try:
+        return text.translate(_ASCII_FOR).encode(encoding, "replace").decode(encoding)
+    except LookupError:
+        return text.encode("ascii", "replace").decode("ascii")
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -164,10 +230,16 @@ class ConsoleIn:
         self._pending = b""  # terminal bytes not yet a whole line
         self._lock = threading.RLock()  # one reader of the terminal at a time
         self._saved_mode: list[Any] | None = None  # the terminal's mode before breathing
+        self._hint_open = False  # a hint is on screen, waiting on the same line
 
     def _show(self, text: str) -> None:
+        if self._hint_open and text:
+            text = "\n" + text  # what comes after a hint that was not typed to starts a line
+        self._hint_open = False
         try:
             print(text, file=self.echo, flush=True)
+        except UnicodeEncodeError:
+            self._show(_shown_as(text, self.echo))
         except (OSError, ValueError):
             pass
 
@@ -180,8 +252,14 @@ class ConsoleIn:
         try:
             self.echo.write(f"  [{hint(listening)}] > ")
             self.echo.flush()
+            self._hint_open = True
         except (OSError, ValueError):
             pass
+
+    def end_hint(self) -> None:
+        """A reply came some other way (spoken): the next line starts on its own line."""
+        if self._hint_open:
+            self._show("")
 
     def discard_typed_ahead(self) -> None:
         """Forget keys typed so far at a terminal: a question is about to be shown, and a key
@@ -209,6 +287,8 @@ class ConsoleIn:
             else:
                 got = self._terminal_line(timeout)
                 self.line_generation = self.generation
+        if got is not None:
+            self._hint_open = False  # the terminal echoed the Enter
         if got is None:
             if timeout:
                 time.sleep(0.0 if self._saved_mode is None else min(timeout, 0.1))

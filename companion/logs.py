@@ -82,7 +82,8 @@ def native_stderr_to_log(path: Path | None) -> None:
         sys.stderr.flush()
         os.dup2(target, 2)
         os.close(target)
-        sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding="utf-8", errors="replace")
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"  # the terminal's own
+        sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=encoding, errors="replace")
     except (OSError, ValueError):
         pass
 

@@ -132,4 +132,13 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
             pattern = Pattern(event.pattern, event.pattern, (phase,))
             out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
         elif isinstance(event, Answered):
-            out.say(f"> {event.raw or event.value}", Role.NOTE)
+            out.say(f"> {visible(event.raw or event.value)}", Role.NOTE)
+
+
+def visible(text: str) -> str:
+    """A stored reply as it can be shown safely: control characters (an escape sequence that
+    would move the cursor or clear the screen, a bell, a backspace) written out as \\x1b."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )

@@ -52,9 +52,20 @@ def signal_fault(name: str) -> None:
         os.kill(os.getpid(), getattr(signal, f"SIG{which or 'INT'}"))
 
 
+def show_whatever_the_encoding() -> None:
+    """A terminal that cannot show a character (LANG=C, PYTHONIOENCODING=ascii) gets a ?
+    in its place: the words around it always reach the person."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main() -> None:
     """The `companion` command."""
     reopen_closed_streams()
+    show_whatever_the_encoding()
     quiet_signals()
     signal_fault("signal-while-importing")  # as if Ctrl-C came while the modules load
     from companion.cli import main as run_command

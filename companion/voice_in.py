@@ -247,6 +247,7 @@ class VoiceAndKeys:
                 left = max(0.0, deadline - time.monotonic()) + 0.5
                 number, heard = self.replies.get(timeout=left)
                 if number in (0, request):  # a late voice result of an earlier question is stale
+                    self.typed.end_hint()
                     return heard
         except queue.Empty:
             return None
