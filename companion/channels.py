@@ -73,6 +73,14 @@ class Keys(Protocol):
         """While breathing: q (or stop) was typed since the last call."""
 
 
+@runtime_checkable
+class EndsBreathingEarly(Protocol):
+    """An output that placed a breathing run's sound ahead (optional, asked with isinstance)."""
+
+    def end_breathing(self) -> None:
+        """The person ended the breathing: what was placed ahead is not played."""
+
+
 class Recorder(Protocol):
     def record(self, event: Event, t: float, at: datetime) -> None:
         """Keep an event now; a crash after this call must not lose it."""

@@ -131,6 +131,9 @@ class TextOut:
             except Exception:  # a terminal that cannot draw gets the plain lines instead
                 self._pacer = None
 
+    def end_breathing(self) -> None:
+        self._end_pacer()
+
     def _end_pacer(self) -> None:
         if self._pacer is not None:
             self._pacer.stop()

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from companion.channels import Heard, Input, Keys, Listening, Output, Recorder, StopRequested
+from companion.channels import (
+    EndsBreathingEarly,
+    Heard,
+    Input,
+    Keys,
+    Listening,
+    Output,
+    Recorder,
+    StopRequested,
+)
 from companion.clock import Clock, sleep
 from companion.events import (
     Answered,
@@ -305,6 +314,8 @@ class Session:
         """Wait for t; True if the person pressed q meanwhile (the breathing ends calmly)."""
         while keys is not None and self.clock.monotonic() < t:
             if keys.stop_pressed():
+                if isinstance(self.out, EndsBreathingEarly):
+                    self.out.end_breathing()
                 self._say(self.script.message("breathing_stopped"), Role.NOTE)
                 return True
             self.clock.sleep_until(min(t, self.clock.monotonic() + KEY_POLL))

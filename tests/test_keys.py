@@ -123,3 +123,30 @@ def test_beside_the_voice_a_line_typed_before_the_question_is_dropped() -> None:
         assert inp.listen(Listening(QuestionType.SCALE, timeout=5)) == Heard("5", "key")
         inp.close()
     os.close(master)
+
+
+class BreathingOut(FakeOut):
+    ended_early: int = 0
+
+    def end_breathing(self) -> None:
+        self.ended_early += 1
+
+
+def test_q_while_breathing_drops_the_sound_placed_ahead() -> None:
+    clock = FakeClock()
+    out, rec = BreathingOut(clock), MemoryRecorder()
+    inp = KeyboardIn(clock, ["yes", "5", "in 20 minutes", "no"], out, q_after_cues=2)
+    Session(load_script(SHORT), out, inp, clock, rec).run()
+    assert out.ended_early == 1
+    assert len(rec.of(Cue)) == 2
+
+
+def test_cues_cancelled_ahead_leave_nothing_playing_so_listening_can_start() -> None:
+    import numpy as np
+
+    from companion.mixer import Mixer
+
+    mixer = Mixer(16000)
+    mixer.add(np.ones(1600, dtype=np.float32), start=16000 * 60)  # a cue a minute ahead
+    mixer.cancel_all()
+    assert mixer.last_end <= mixer.frame  # nothing is said to be playing any more
