@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,3 +94,23 @@ def test_a_log_on_a_full_disk_is_never_shown(private_home: Path) -> None:
     assert done.returncode == 0
     no_traceback(done)
     assert "could not be saved to your history" in done.stderr.decode()
+
+
+def test_an_exception_no_code_can_catch_goes_to_the_log_not_the_screen(private_home: Path) -> None:
+    # As when a sound card's callback raises: Python can only report it, and it must not
+    # report it on the person's screen.
+    code = ("from companion import logs\n"
+            "where = logs.setup()\n"
+            "class Callback:\n"
+            "    def __del__(self):\n"
+            "        raise RuntimeError('a callback failed')\n"
+            "Callback()\n"
+            "import threading\n"
+            "t = threading.Thread(target=lambda: 1 / 0, name='worker'); t.start(); t.join()\n")  # fmt: skip
+    env = {**os.environ, "COMPANION_HOME": str(private_home)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0
+    assert done.stderr == ""
+    logged = (private_home / "companion.log").read_text()
+    assert "a callback failed" in logged and "thread worker failed: ZeroDivisionError" in logged
