@@ -205,7 +205,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 BREATHING_STOP_KEYS = frozenset(b"qQ\x04")  # q, or Ctrl-D: end the breathing
-_STOP_LINES = frozenset({"q", "stop", "quit"})
+_STOP_WORDS = (b"stop", b"quit")
 UNREADABLE = "\ufffd"  # a line that is not UTF-8: an unclear reply, never an answer
 
 
@@ -389,8 +389,8 @@ class ConsoleIn:
             return True
         *lines, rest = keys.replace(b"\r", b"\n").split(b"\n")
         self._pending = rest[-16:]  # part of a word still being typed
-        return any(line.strip().lower().decode("ascii", "replace") in _STOP_LINES
-                   for line in lines)  # fmt: skip
+        # "stop" then Enter, even after other keys on the same line ("7stop").
+        return any(line.strip().lower().endswith(_STOP_WORDS) for line in lines)
 
     def close(self) -> None:
         self.breathing(False)

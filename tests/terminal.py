@@ -41,7 +41,7 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while (found := self.output.find(marker, self.seen)) < 0:
             if not self._read(deadline - time.monotonic()):
-                raise AssertionError(f"never showed {marker!r}; showed:\n{self.output}")
+                raise AssertionError(f"never showed {marker!r}; last shown:\n{self.output[-600:]}")
         self.seen = found + len(marker)
         return self.output
 

@@ -92,12 +92,13 @@ def test_at_a_terminal_a_key_typed_before_the_question_never_answers_it(
 
 
 @at_a_terminal
-def test_at_a_terminal_q_ends_the_breathing_without_enter(private_home: Path) -> None:
+@pytest.mark.parametrize("keys", ["q", "Q", "stop\n"])
+def test_at_a_terminal_q_ends_the_breathing_without_enter(private_home: Path, keys: str) -> None:
     term = Terminal("breathe", "--text", "--minutes", "2", "--speed", "4", home=private_home)
     term.wait_for("Press q at any time to stop the breathing.")
     term.wait_for("breath 1")
     term.type("7")  # a key that is not q is dropped: never a rating, never a stop
-    term.type("q")
+    term.type(keys)
     shown = term.wait_for("stop the breathing here")
     assert term.finish() == 0
     assert "Well done" in term.output
