@@ -151,3 +151,22 @@ def test_cues_cancelled_ahead_leave_nothing_playing_so_listening_can_start() -> 
     mixer.add(np.ones(1600, dtype=np.float32), start=16000 * 60)  # a cue a minute ahead
     mixer.cancel_all()
     assert mixer.last_end <= mixer.frame  # nothing is said to be playing any more
+
+
+@at_a_terminal
+def test_at_a_terminal_a_reply_typed_while_breathing_never_answers_the_next_question(
+    private_home: Path,
+) -> None:
+    term = Terminal("ground", "--text", "--script", str(SHORT), "--speed", "10",
+                    home=private_home)  # fmt: skip
+    term.wait_for("[yes / no / not sure] >")
+    term.type("yes\n")
+    term.wait_for("[0-10] >")
+    term.type("5\n")
+    term.wait_for("breath 1")
+    term.type("now\n")  # would be a whole answer to the next question
+    term.wait_for("When will you go back?")
+    shown = term.wait_for("I didn't catch anything")
+    assert "I'm back now" not in shown
+    term.type("q\n")
+    assert term.finish() == 0
