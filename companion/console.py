@@ -405,7 +405,7 @@ def _flush_terminal_input(fd: int) -> None:
         pass
 
 
-def _keys_one_by_one(fd: int) -> list[Any] | None:
+def _keys_one_by_one(fd: int) -> list[Any]:
     """Switch the terminal to one key at a time, unechoed; the old mode, to restore later."""
     try:
         import termios

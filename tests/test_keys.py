@@ -170,3 +170,26 @@ def test_at_a_terminal_a_reply_typed_while_breathing_never_answers_the_next_ques
     assert "I'm back now" not in shown
     term.type("q\n")
     assert term.finish() == 0
+
+
+@at_a_terminal
+def test_beside_the_voice_q_while_breathing_is_seen_and_no_key_reaches_a_question() -> None:
+    from companion.voice_in import VoiceAndKeys
+    from tests.test_voice_in import FakeMic, FakeRecognizer
+
+    master, slave = os.openpty()
+    with os.fdopen(slave, encoding="utf-8") as keyboard:
+        typed = ConsoleIn(stream=keyboard, echo=io.StringIO())
+        inp = VoiceAndKeys(typed, FakeMic(), FakeRecognizer(None), lambda: False)  # type: ignore[arg-type]
+        inp.breathing(True)
+        os.write(master, b"7\n")  # while breathing: dropped
+        assert not inp.stop_pressed()
+        os.write(master, b"q")
+        deadline = time.monotonic() + 10
+        while not inp.stop_pressed():  # the key reader beside the voice must not take it
+            assert time.monotonic() < deadline, "q was never seen"
+        inp.breathing(False)
+        inp.discard_typed_ahead()
+        assert inp.listen(Listening(QuestionType.SCALE, timeout=0.5)) is None  # no 7
+        inp.close()
+    os.close(master)
