@@ -128,9 +128,9 @@ def _full(events: list[StoredEvent], out: Output, clock: SystemClock) -> None:
             pattern = Pattern(event.pattern, event.pattern, (phase,))
             out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
         elif isinstance(event, Replied):
-            out.say(f"> {event.text}", Role.NOTE)
+            out.say(f"> {visible(event.text)}", Role.NOTE)
         elif isinstance(event, Answered) and not (every_reply and event.replied):
-            out.say(f"> {event.raw or event.value}" if event.replied else no_reply(event),
+            out.say(f"> {visible(event.raw or event.value)}" if event.replied else no_reply(event),
                     Role.NOTE)  # fmt: skip
 
 
@@ -146,3 +146,12 @@ def _words_on_return(events: list[StoredEvent]) -> list[str]:
 def no_reply(event: Answered) -> str:
     """How a question nobody answered is shown: never as if the person had said it."""
     return f"(no reply; went on with {event.value})" if event.value else "(no reply)"
+
+
+def visible(text: str) -> str:
+    """A stored reply as it can be shown safely: control characters (an escape sequence that
+    would move the cursor or clear the screen, a bell, a backspace) written out as \\x1b."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )

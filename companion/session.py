@@ -7,7 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from companion.channels import Heard, Input, Listening, Output, Recorder, StopRequested
+from companion.channels import (
+    EndsBreathingEarly,
+    Heard,
+    Input,
+    Keys,
+    Listening,
+    Output,
+    Recorder,
+    StopRequested,
+)
 from companion.clock import Clock, sleep
 from companion.events import (
     NO_REPLY,
@@ -62,6 +71,7 @@ MAX_TURNS = 8  # replies of any kind to one question, so nothing can loop for ev
 SHORT_BREAK_MINUTES = 20
 BODY_READY_BELOW = 6  # a last rating this high or more: offer a break before going back now
 BREATH_LEAD = 0.5  # session seconds between placing a breathing run's sound and its start
+KEY_POLL = 0.2  # session seconds between looks at the keyboard while breathing
 
 
 @dataclass
@@ -160,6 +170,12 @@ class Session:
             self._record(Replied(heard.text, heard.source, heard.confident))
         return heard
 
+    def _prompt(self, text: str, role: Role = Role.PROMPT) -> None:
+        """Show a question; keys typed before it is shown never answer it."""
+        if isinstance(self.inp, Keys):
+            self.inp.discard_typed_ahead()
+        self._say(text, role)
+
     def _render(self, text: str) -> str | None:
         """Fill {placeholders}; a line whose values are not known yet is left out."""
         try:
@@ -183,7 +199,7 @@ class Session:
         `also`: a second kind of answer taken when the reply is not one of the first kind
         (a new time given where a yes or no was asked for).
         """
-        self._say(prompt, Role.PROMPT)
+        self._prompt(prompt)
         misses = 0
         for _ in range(MAX_TURNS):
             heard = self._hear(Listening(qtype, options, timeout))
@@ -191,7 +207,7 @@ class Session:
                 misses += 1
                 if misses > RETRIES:
                     return None
-                self._say(f"{self.script.message('nothing_heard')} {prompt}", Role.REPROMPT)
+                self._prompt(f"{self.script.message('nothing_heard')} {prompt}", Role.REPROMPT)
                 continue
             reply = interpret(heard.text, qtype, options)
             if also is not None and not isinstance(reply, (Answer, Said)):
@@ -407,21 +423,41 @@ class Session:
         self._record(Breathing(pattern.name, cycles, cycles * pattern.cycle_seconds))
         starts = schedule(pattern, cycles)
         t0 = self.clock.monotonic() + BREATH_LEAD
-        self.out.begin_breathing(pattern, starts, t0)
-        for start in starts:
-            at = t0 + start.at
-            self.clock.sleep_until(at)
-            phase = start.phase
-            self._record(Cue(pattern.name, start.cycle, start.index, phase.kind.value, phase.cue,
-                             phase.seconds))  # fmt: skip
-            self.out.cue(start, pattern, at)
-        # Every run ends at the end of an exhale (or of the pattern's last phase).
-        self.clock.sleep_until(t0 + cycles * pattern.cycle_seconds)
+        keys = self.inp if isinstance(self.inp, Keys) else None
+        if keys is not None:
+            keys.breathing(True)
+        try:
+            self.out.begin_breathing(pattern, starts, t0)
+            for start in starts:
+                at = t0 + start.at
+                if self._breathing_until(at, keys):
+                    return
+                phase = start.phase
+                self._record(Cue(pattern.name, start.cycle, start.index, phase.kind.value,
+                                 phase.cue, phase.seconds))  # fmt: skip
+                self.out.cue(start, pattern, at)
+            # Every run ends at the end of an exhale (or of the pattern's last phase).
+            self._breathing_until(t0 + cycles * pattern.cycle_seconds, keys)
+        finally:
+            if keys is not None:
+                keys.breathing(False)
+
+    def _breathing_until(self, t: float, keys: Keys | None) -> bool:
+        """Wait for t; True if the person pressed q meanwhile (the breathing ends calmly)."""
+        while keys is not None and self.clock.monotonic() < t:
+            if keys.stop_pressed():
+                if isinstance(self.out, EndsBreathingEarly):
+                    self.out.end_breathing()
+                self._say(self.script.message("breathing_stopped"), Role.NOTE)
+                return True
+            self.clock.sleep_until(min(t, self.clock.monotonic() + KEY_POLL))
+        self.clock.sleep_until(t)
+        return False
 
     def _guide(self, guide: Guide) -> None:
         self._say(guide.text, Role.LINE)
         for prompt in guide.prompts:
-            self._say(prompt, Role.PROMPT)
+            self._prompt(prompt)
             for _ in range(MAX_TURNS):
                 heard = self._hear(Listening(QuestionType.CONFIRM, timeout=guide.wait))
                 if heard is None:

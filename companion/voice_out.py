@@ -93,6 +93,12 @@ class VoiceOut:
             if word is not None:
                 self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))
 
+    def end_breathing(self) -> None:
+        """q pressed while breathing: the cues placed ahead fade out instead of playing on."""
+        if not self.failed:
+            self.audio.mixer.cancel_all()
+        self.screen.end_breathing()
+
     @staticmethod
     def _cue_words(pattern: Pattern, synth: Synth) -> dict[str, Samples]:
         """Each distinct cue word once: a long run repeats the same few words."""
