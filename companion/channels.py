@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from companion.events import Event, Role
 from companion.patterns import Pattern, PhaseStart
@@ -57,6 +57,28 @@ class Input(Protocol):
         """The next reply, or None when nothing came within the timeout."""
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Keys(Protocol):
+    """An input with a keyboard behind it (optional: the session asks with isinstance)."""
+
+    def discard_typed_ahead(self) -> None:
+        """A question is about to be shown: keys typed before it never answer it."""
+
+    def breathing(self, active: bool) -> None:
+        """Breathing starts (True) or ends (False); meanwhile a key can only mean stop."""
+
+    def stop_pressed(self) -> bool:
+        """While breathing: q (or stop) was typed since the last call."""
+
+
+@runtime_checkable
+class EndsBreathingEarly(Protocol):
+    """An output that placed a breathing run's sound ahead (optional, asked with isinstance)."""
+
+    def end_breathing(self) -> None:
+        """The person ended the breathing: what was placed ahead is not played."""
 
 
 class Recorder(Protocol):

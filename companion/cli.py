@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -44,13 +45,40 @@ VoiceOffOption = Annotated[
 def _settings(text: bool, speed: float, voice: str | None, rate: int | None, soft: bool,
               **more: bool) -> Settings:  # fmt: skip
     from companion.config import VoiceChoice, voice_settings
-    from companion.runner import Settings, notice
+    from companion.runner import Settings
 
     warnings: list[str] = []
-    chosen = voice_settings(VoiceChoice(voice, rate, soft or None), warnings)
-    for warning in warnings:
-        notice(warning)
+    chosen = _settings_file(lambda: voice_settings(VoiceChoice(voice, rate, soft or None),
+                                                   warnings))  # fmt: skip
+    _warn(warnings)
     return Settings(text=text, speed=speed, voice=chosen, **more)
+
+
+_warned: set[str] = set()
+
+
+def _warn(warnings: list[str]) -> None:
+    from companion.runner import notice
+
+    for warning in warnings:
+        if warning not in _warned:  # config.toml is read for voice and for resources
+            _warned.add(warning)
+            notice(warning)
+
+
+T = TypeVar("T")
+
+
+def _settings_file(read: Callable[[], T]) -> T:
+    """Run `read`; a settings file that cannot be read at all (a device, a pipe, too large)
+    is a clear error that names it, never the script's fault."""
+    from companion.tomlfile import FileUnusable
+
+    try:
+        return read()
+    except FileUnusable as e:
+        raise _fail(f"companion: your settings file {e.path} cannot be used: {e.problem}.",
+                    2) from None  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -73,13 +101,28 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+MAX_SESSION_NUMBER = 2**63 - 1  # the largest number the history can hold
+
+
+def _session_ref(ref: str) -> str:
+    """A session number too large for any history is a clear error, not a crash."""
+    digits = ref.strip().lstrip("#")
+    if digits.isdigit() and (len(digits) > 19 or int(digits) > MAX_SESSION_NUMBER):
+        raise _fail(f"companion: no session {ref[:30]}{'…' if len(ref) > 30 else ''}: the "
+                    "number is far too large. See `companion history`.", 2)  # fmt: skip
+    return ref
+
+
 def _load(script: str) -> Script:
     from companion.script import ScriptError, find_script, load_script
 
+    warnings: list[str] = []
     try:
-        return load_script(find_script(script))
+        loaded = _settings_file(lambda: load_script(find_script(script), warnings))
     except ScriptError as e:
         raise _fail(f"companion: this script cannot be used.\n  {e}", 2) from None
+    _warn(warnings)
+    return loaded
 
 
 @app.command()
@@ -133,14 +176,17 @@ def breathe(
     from companion.runner import run_session
     from companion.script import ScriptError, parse_script
 
+    warnings: list[str] = []
     try:
-        script = parse_script(Path("breathe"), {
+        script = _settings_file(lambda: parse_script(Path("breathe"), {
             "title": "Breathe",
-            "steps": [{"breathe": pattern, "minutes": minutes},
+            "steps": [{"say": "Press q at any time to stop the breathing.", "pause": 0},
+                      {"breathe": pattern, "minutes": minutes},
                       {"say": "Well done. Take a moment before you go on.", "pause": 0}],
-        })  # fmt: skip
+        }, warnings))  # fmt: skip
     except ScriptError as e:
         raise _fail(f"companion: {e.problem}", 2) from None
+    _warn(warnings)
     settings = _settings(text, speed, voice, rate, soft, listen=False, speak=not voice_off)
     raise typer.Exit(run_session(script, settings))
 
@@ -185,13 +231,18 @@ def hear(
 def forget(
     session: Annotated[str | None, typer.Argument(help="A session number.")] = None,
     all_sessions: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --all.")] = False,
 ) -> None:
-    """Delete a session (or all of them) from your history."""
+    """Delete a session (or all of them) from your history, with its recordings."""
     from companion.replay import forget_sessions
 
     if (session is None) == (not all_sessions):
         raise _fail("companion: name one session number, or --all", 2)
-    raise typer.Exit(forget_sessions(None if all_sessions else session))
+    if all_sessions and not yes and sys.stdin is not None and sys.stdin.isatty():
+        question = "Delete every session, with its recordings and kept copies? It cannot be undone"
+        if not typer.confirm(question, default=False):
+            raise _fail("Nothing was deleted.", 1)
+    raise typer.Exit(forget_sessions(None if all_sessions else _session_ref(str(session))))
 
 
 @app.command()
@@ -239,12 +290,14 @@ def replay(
     from companion.replay import replay_session
 
     settings = _settings(text, speed, voice, rate, soft, listen=False)
-    raise typer.Exit(replay_session(session, full=full, settings=settings))
+    raise typer.Exit(replay_session(_session_ref(session), full=full, settings=settings))
 
 
 @app.command()
 def history(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many sessions.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, max=100_000, help="How many sessions.")
+    ] = 20,
 ) -> None:
     """List past sessions, with distress before and after."""
     from companion.replay import show_history
@@ -289,7 +342,7 @@ def scripts_list() -> None:
 
     for path in bundled_scripts():
         try:
-            s = load_script(path)
+            s = _settings_file(lambda: load_script(path))  # noqa: B023 - called at once
             typer.echo(f"{path.stem:<12} {s.summary or s.title}")
         except ScriptError as e:
             typer.echo(f"{path.stem:<12} (cannot be used: {e.problem})")
@@ -299,9 +352,15 @@ def scripts_list() -> None:
 def scripts_show(name: Annotated[str, typer.Argument(help="A script's name or file.")]) -> None:
     """Print a script's file."""
     from companion.script import ScriptError, find_script
+    from companion.tomlfile import FileUnusable, read_text
 
     try:
-        typer.echo(find_script(name).read_text(encoding="utf-8"), nl=False)
+        typer.echo(read_text(find_script(name)), nl=False)
+    except FileUnusable as e:
+        if e.path.exists():
+            raise _fail(f"companion: {e.path} cannot be shown: {e.problem}.", 2) from None
+        raise _fail(f"companion: no script {name!r} (no such file). "
+                    "See `companion scripts list`.", 2) from None  # fmt: skip
     except (OSError, UnicodeDecodeError, ScriptError) as e:
         raise _fail(f"companion: no script {name!r} ({getattr(e, 'strerror', None) or e}). "
                     "See `companion scripts list`.", 2) from None  # fmt: skip
@@ -315,18 +374,49 @@ def scripts_check(
     from companion.script import ScriptError, load_script
 
     bad = 0
+    warnings: list[str] = []
     for path in files:
         try:
-            s = load_script(path)
+            s = _settings_file(lambda: load_script(path, warnings))  # noqa: B023 - called at once
             typer.echo(f"{path}: ok ({s.title}, {len(s.steps)} steps)")
         except ScriptError as e:
             typer.echo(f"{e}", err=True)
             bad += 1
+    _warn(warnings)
     raise typer.Exit(2 if bad else 0)
 
 
 def main() -> None:
     """Entry point: no traceback ever reaches the person; it goes to the log."""
+    import signal
+
+    from companion.startup import SIGNALS, signal_fault
+
+    for name in SIGNALS:  # one signal interrupts; a second one while stopping changes nothing
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _interrupt_once)
+    try:
+        code = _command()
+    except KeyboardInterrupt:
+        code = 130
+    for name in SIGNALS:  # the exit itself is never cut into a traceback
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    signal_fault("signal-while-exiting")
+    _exit(code)
+
+
+_interrupted = False
+
+
+def _interrupt_once(signum: int, frame: object) -> None:
+    global _interrupted
+    if not _interrupted:
+        _interrupted = True
+        raise KeyboardInterrupt
+
+
+def _command() -> int:
     from companion import logs
 
     where = logs.setup()
@@ -334,10 +424,20 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
-        typer.echo("\n  Okay. Stopping here.", err=True)
+        try:
+            typer.echo("\n  Okay. Stopping here.", err=True)
+        except (OSError, ValueError):
+            pass
         code = 130
     except typer.Exit as e:
         code = e.exit_code
+    except BrokenPipeError:
+        code = 0  # whoever read the output (`| head -1`) has what they wanted
+    except SystemExit as e:
+        # typer ends a broken pipe with exit 1, its streams wrapped to stay quiet; reading
+        # only the first lines (`| head -1`) is not a failure.
+        piped_away = type(sys.stdout).__name__ == "PacifyFlushWrapper"
+        code = 0 if piped_away else e.code if isinstance(e.code, int) else 1
     except Exception as e:
         if hasattr(e, "show") and hasattr(e, "exit_code"):  # a usage error: wrong arguments
             e.show()
@@ -345,6 +445,27 @@ def main() -> None:
         else:
             logs.log.exception("unexpected error")
             detail = f" The details are in {where}." if where else ""
-            typer.echo(f"  Something went wrong, and it is not your fault.{detail}", err=True)
+            try:
+                typer.echo(f"  Something went wrong, and it is not your fault.{detail}", err=True)
+            except (OSError, ValueError):
+                pass
             code = 1
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
+
+
+def _exit(code: int) -> None:
+    """Exit with `code`. Output nobody reads any more (`companion history | head -1`) is not
+    an error: it is dropped instead of ending in a broken-pipe message."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, stream.fileno())
+                os.close(null)
+            except (OSError, ValueError):
+                pass
+    sys.exit(code)

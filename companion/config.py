@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
-from companion import paths
+from companion import paths, tomlfile
 from companion.speech import VoiceSettings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_FILE = "config.toml"
 
@@ -27,15 +21,15 @@ class VoiceChoice:
 
 def voice_settings(choice: VoiceChoice, warn: list[str] | None = None) -> VoiceSettings:
     """[voice] in config.toml (voice, rate, soft), then the options on top."""
-    table: dict[str, object] = {}
     path = paths.data_dir() / CONFIG_FILE
-    if path.is_file():
+    raw: object = {}
+    if tomlfile.present(path):
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8")).get("voice", {})
-            table = raw if isinstance(raw, dict) else {}
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raw = tomlfile.read_toml(path).get("voice", {})
+        except tomlfile.NotToml as e:  # a typo: named, and the defaults used
             if warn is not None:
-                warn.append(f"{path} could not be read ({e}); using the default voice.")
+                warn.append(tomlfile.mistake(path, e.problem))
+    table: dict[str, object] = raw if isinstance(raw, dict) else {}
     base = VoiceSettings()
     voice = choice.voice or (table.get("voice") if isinstance(table.get("voice"), str) else None)
     rate_value = choice.rate if choice.rate is not None else table.get("rate")

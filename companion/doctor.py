@@ -25,28 +25,43 @@ def _mode(path: Path) -> str:
 
 def report(echo: Echo = typer.echo) -> int:
     """Prints the checks; returns how many things are missing."""
+    from companion import unsaved
     from companion.store import HISTORY_FILE, Store
 
     missing = 0
     echo(f"companion {__version__}, Python {platform.python_version()} on {sys.platform}")
     data = paths.data_dir()
-    echo(f"data:     {data} ({_mode(data)})")
+    problem = paths.data_dir_problem()
+    if problem:
+        missing += 1
+        echo(f"data:     {data} cannot be used ({problem}): sessions are not saved")
+    else:
+        echo(f"data:     {data} ({_mode(data)})")
+    if data in paths.tightened:
+        echo(f"          it was readable by others ({oct(paths.tightened[data])}); "
+             "it is now private to you (0o700)")  # fmt: skip
     history = data / HISTORY_FILE
-    if history.exists():
+    if waiting := len(unsaved.found()):
+        echo(f"kept:     {waiting} session{'s' if waiting != 1 else ''} the history could not "
+             "take yet; the next session brings them in")  # fmt: skip
+    if not problem and history.exists():
         try:
             store = Store(history)
             echo(f"history:  {history} ({_mode(history)}), {len(store.sessions(10_000))} sessions")
             store.close()
         except Exception as e:
             echo(f"history:  {history} cannot be read ({e})")
-    else:
+    elif not problem:
         echo(f"history:  {history} (no sessions yet)")
     echo(f"log:      {data / 'companion.log'}")
     from companion.kept_audio import audio_root
 
     kept = len(list(audio_root().glob("session-*/*.wav")))
     echo(f"audio:    {audio_root()} ({kept} recordings of replies; kept only with --keep-audio)")
-    echo(f"cache:    {paths.cache_dir()} (rendered speech; safe to delete)")
+    try:
+        echo(f"cache:    {paths.cache_dir()} (rendered speech; safe to delete)")
+    except OSError as e:
+        echo(f"cache:    none can be made ({e.strerror or e}): speech is not kept")
     echo("network:  never used")
 
     from companion.speech import list_voices

@@ -36,12 +36,31 @@ class Spoken:
     role: Role
 
 
+NO_REPLY = "default"  # Answered.source when nothing was answered
+
+
 @dataclass(frozen=True)
 class Answered:
+    """An answer to a question; with source NO_REPLY, nobody answered and `value` is the
+    default the session went on with ("" when it went on with none)."""
+
     key: str
     value: str
     raw: str
-    source: str  # "key", "voice" or "default"
+    source: str  # "key", "voice" or NO_REPLY
+
+    @property
+    def replied(self) -> bool:
+        return self.source != NO_REPLY
+
+
+@dataclass(frozen=True)
+class Replied:
+    """A reply as it arrived, understood or not: a typed line, or what was heard."""
+
+    text: str
+    source: str  # "key" or "voice"
+    confident: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,8 +88,9 @@ class Cue:
 
 @dataclass(frozen=True)
 class Statement:
-    text: str
+    text: str  # the closing words; for a break, those said when leaving
     return_at: datetime | None
+    on_return: str | None = None  # for a break: the words to say on coming back
 
 
 @dataclass(frozen=True)
@@ -78,10 +98,11 @@ class Ended:
     status: Status
 
 
-Event = Spoken | Answered | Rated | Breathing | Cue | Statement | Ended
+Event = Spoken | Answered | Replied | Rated | Breathing | Cue | Statement | Ended
 
 KINDS: dict[str, type[Event]] = {
-    "spoken": Spoken, "answered": Answered, "rated": Rated, "breathing": Breathing,
+    "spoken": Spoken, "answered": Answered, "replied": Replied, "rated": Rated,
+    "breathing": Breathing,
     "cue": Cue, "statement": Statement, "ended": Ended,
 }  # fmt: skip
 _KIND_OF = {cls: name for name, cls in KINDS.items()}
@@ -107,7 +128,9 @@ def from_data(kind: str, data: dict[str, Any]) -> Event:
         return Spoken(str(data["text"]), Role(data["role"]))
     if cls is Statement:
         at = data.get("return_at")
-        return Statement(str(data["text"]), datetime.fromisoformat(at) if at else None)
+        back = data.get("on_return")
+        return Statement(str(data["text"]), datetime.fromisoformat(at) if at else None,
+                         str(back) if back else None)  # fmt: skip
     if cls is Ended:
         return Ended(Status(data["status"]))
     return cls(**data)

@@ -9,6 +9,9 @@ Set COMPANION_FAULTS to a comma-separated list of NAME or NAME=VALUE:
     store-locked, store-full, store-readonly    every write to the history fails that way
     store-fails-after=N                         writes fail after the first N events
     store-slow=SECONDS                          every write to the history takes that long
+    signal-while-importing=SIG, signal-while-exiting=SIG
+                                                the process sends itself SIGINT (INT), SIGTERM
+                                                (TERM) or SIGHUP (HUP) at that moment
 
 Each seam asks `faults.value(name)` at the point where the real fault would occur, so the
 code that copes with it is the code that copes with the real thing.

@@ -39,7 +39,7 @@ def _time_phrases() -> list[str]:
 def phrases(listening: Listening) -> list[str]:
     """Every phrase that is a reply to this question, commands included."""
     q = listening.qtype
-    if q is QuestionType.YES_NO:
+    if q is QuestionType.YES_NO or q is QuestionType.SAFETY:
         found = list(YES_NO)
     elif q is QuestionType.SCALE:
         found = list(NUMBERS)

@@ -1,28 +1,47 @@
-"""The log file: where tracebacks go instead of the screen, and where unsaved words are kept."""
+"""The log file: where tracebacks go instead of the screen. It never holds what was said."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
-import tempfile
-from datetime import datetime
+import threading
 from pathlib import Path
 
 from companion import paths
-from companion.events import Event, kind_of, to_data
 
 LOG_FILE = "companion.log"
 log = logging.getLogger("companion")
 
 
+class _CountingFileHandler(logging.FileHandler):
+    """A log that cannot be written (a full disk, a vanished file) is counted, never printed:
+    the screen belongs to the session."""
+
+    failures = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        type(self).failures += 1
+
+
+def failed_writes() -> int:
+    """How many log records could not be written in this run."""
+    return _CountingFileHandler.failures
+
+
 def setup() -> Path | None:
     """Log to the data directory; if that cannot be written, log nowhere rather than fail."""
+    logging.raiseExceptions = False  # a handler's own failure never reaches the screen
+    sys.unraisablehook = _unraisable_to_log  # e.g. an exception in a sound-card callback
+    threading.excepthook = _thread_error_to_log
     try:
-        path = paths.data_dir() / LOG_FILE
-        handler = logging.FileHandler(path, encoding="utf-8")
-        path.chmod(0o600)
+        home = paths.usable_data_dir()
+        if home is None:
+            raise FileNotFoundError(paths.data_dir_problem())
+        path = home / LOG_FILE
+        handler = _CountingFileHandler(path, encoding="utf-8")
+        if path.is_file():
+            path.chmod(0o600)
     except OSError:
         log.addHandler(logging.NullHandler())
         log.propagate = False
@@ -32,6 +51,23 @@ def setup() -> Path | None:
     log.setLevel(logging.INFO)
     log.propagate = False  # never onto the screen
     return path
+
+
+def _thread_error_to_log(args: threading.ExceptHookArgs) -> None:
+    try:
+        log.error("thread %s failed: %s: %s", args.thread.name if args.thread else "?",
+                  args.exc_type.__name__, args.exc_value)  # fmt: skip
+    except Exception:
+        pass
+
+
+def _unraisable_to_log(unraisable: sys.UnraisableHookArgs) -> None:
+    """Exceptions Python cannot raise anywhere (ctypes callbacks, __del__) go to the log."""
+    try:
+        log.error("ignored exception in %r: %s: %s", unraisable.object,
+                  type(unraisable.exc_value).__name__, unraisable.exc_value)  # fmt: skip
+    except Exception:  # the log itself is gone: nothing more to do
+        pass
 
 
 def native_stderr_to_log(path: Path | None) -> None:
@@ -45,38 +81,11 @@ def native_stderr_to_log(path: Path | None) -> None:
         sys.stderr.flush()
         os.dup2(target, 2)
         os.close(target)
-        sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding="utf-8", errors="replace")
+        encoding = getattr(sys.stderr, "encoding", None) or "utf-8"  # the terminal's own
+        sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=encoding, errors="replace")
     except (OSError, ValueError):
         pass
 
 
 def log_path() -> Path:
     return paths.data_dir() / LOG_FILE
-
-
-def keep_unsaved(kept: list[tuple[Event, float, datetime]]) -> Path | None:
-    """Write events the history could not take to a file of their own (JSON lines)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    lines = "".join(
-        json.dumps({"t": t, "at": at.isoformat(), "kind": kind_of(e), "data": to_data(e)}) + "\n"
-        for e, t, at in kept
-    )
-    for directory in (_data_dir_or_none(), Path(tempfile.gettempdir())):
-        if directory is None:
-            continue
-        path = directory / f"unsaved-session-{stamp}.jsonl"
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(lines)
-            return path
-        except OSError:
-            continue
-    return None
-
-
-def _data_dir_or_none() -> Path | None:
-    try:
-        return paths.data_dir()
-    except OSError:
-        return None

@@ -82,6 +82,7 @@ class Mixer:
                 tail[offset:keep] *= ramp
                 s.samples = tail
             self._sounds = [s for s in self._sounds if not s.cancelled]
+            self.last_end = max((s.end for s in self._sounds), default=self.frame)
 
     def render(self, frames: int) -> Samples:
         """The next `frames` samples of the mix; advances the timeline."""

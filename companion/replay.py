@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING
 
 import typer
@@ -10,8 +11,8 @@ from companion import paths
 from companion.channels import Output
 from companion.clock import SystemClock
 from companion.console import TextOut
-from companion.events import Answered, Cue, Role, Spoken, Status
-from companion.store import SessionRow, Store, open_history
+from companion.events import Answered, Cue, Replied, Role, Spoken, Statement, Status
+from companion.store import SessionRow, Store, StoredEvent, open_history
 from companion.timeparse import format_clock
 
 if TYPE_CHECKING:
@@ -32,11 +33,21 @@ def _status(row: SessionRow) -> str:
     return "finished" if not row.status.cut_short else f"cut short ({row.status.value})"
 
 
+def _unreadable(store: Store, error: sqlite3.Error) -> int:
+    typer.echo(f"Your history at {store.path} could not be read ({error}). Nothing was "
+               "changed; the next session sets a damaged history aside.", err=True)  # fmt: skip
+    store.close()
+    return 1
+
+
 def show_history(limit: int) -> int:
     store = _open()
     if store is None:
         return 1
-    rows = store.sessions(limit)
+    try:
+        rows = store.sessions(limit)
+    except sqlite3.Error as e:
+        return _unreadable(store, e)
     if not rows:
         typer.echo("No sessions yet. Start one with: companion ground")
         return 0
@@ -62,30 +73,9 @@ def show_history(limit: int) -> int:
 
 def forget_sessions(ref: str | None) -> int:
     """Delete one session, or all when ref is None, saying what was deleted."""
-    store = _open()
-    if store is None:
-        return 1
-    try:
-        if ref is None:
-            rows = store.sessions(1_000_000)
-            store.forget(None)
-        else:
-            row = store.session(ref)
-            if row is None:
-                typer.echo(f"No session {ref!r}. See `companion history`.", err=True)
-                return 1
-            rows = [row]
-            store.forget(row.id)
-    finally:
-        store.close()
-    from companion import kept_audio
+    from companion.forgetting import forget
 
-    kept_audio.forget(None if ref is None else [row.id for row in rows])
-    if not rows:
-        typer.echo("There were no sessions to delete.")
-    for row in rows:
-        typer.echo(f"Deleted session #{row.id} ({row.started_at.strftime('%a %d %b %Y %H:%M')}).")
-    return 0
+    return forget(ref, typer.echo, lambda text: typer.echo(text, err=True))
 
 
 def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
@@ -94,7 +84,11 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
     store = _open()
     if store is None:
         return 1
-    row = store.session(ref)
+    try:
+        row = store.session(ref)
+        events = list(store.events(row.id)) if row is not None else []
+    except sqlite3.Error as e:
+        return _unreadable(store, e)
     if row is None:
         typer.echo(f"No session {ref!r}. See `companion history`.", err=True)
         return 1
@@ -107,7 +101,7 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
         out.pace = False  # the original pacing is replayed instead
     try:
         if full:
-            _full(store, row, out, clock)
+            _full(events, out, clock)
         else:
             assert row.statement is not None
             if row.mode == "letter":  # read aloud a paragraph at a time
@@ -116,8 +110,9 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
                 for part in parts:
                     out.say(part, Role.STATEMENT)
             else:
-                out.show([row.statement], f"Your words, from session #{row.id}")
-                out.say(row.statement, Role.STATEMENT)
+                for words in [row.statement, *_words_on_return(events)]:
+                    out.show([words], f"Your words, from session #{row.id}")
+                    out.say(words, Role.STATEMENT)
     except KeyboardInterrupt:
         notice("Stopped the replay.")
         return 130
@@ -127,11 +122,12 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
     return 0
 
 
-def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> None:
+def _full(events: list[StoredEvent], out: Output, clock: SystemClock) -> None:
     from companion.patterns import Pattern, Phase, PhaseKind, PhaseStart
 
-    events = list(store.events(row.id))
     t0 = events[0].t if events else 0.0
+    # Sessions that kept every reply as it came show those; older ones show their answers.
+    every_reply = any(isinstance(stored.event, Replied) for stored in events)
     for stored in events:
         clock.sleep_until(stored.t - t0)
         event = stored.event
@@ -142,5 +138,31 @@ def _full(store: Store, row: SessionRow, out: Output, clock: SystemClock) -> Non
             at = clock.monotonic()
             pattern = Pattern(event.pattern, event.pattern, (phase,))
             out.cue(PhaseStart(event.cycle, event.index, phase, at), pattern, at)
-        elif isinstance(event, Answered):
-            out.say(f"> {event.raw or event.value}", Role.NOTE)
+        elif isinstance(event, Replied):
+            out.say(f"> {visible(event.text)}", Role.NOTE)
+        elif isinstance(event, Answered) and not (every_reply and event.replied):
+            out.say(f"> {visible(event.raw or event.value)}" if event.replied else no_reply(event),
+                    Role.NOTE)  # fmt: skip
+
+
+def _words_on_return(events: list[StoredEvent]) -> list[str]:
+    """The words for coming back from the break, when the session composed them."""
+    return [
+        stored.event.on_return
+        for stored in events
+        if isinstance(stored.event, Statement) and stored.event.on_return
+    ][-1:]
+
+
+def no_reply(event: Answered) -> str:
+    """How a question nobody answered is shown: never as if the person had said it."""
+    return f"(no reply; went on with {event.value})" if event.value else "(no reply)"
+
+
+def visible(text: str) -> str:
+    """A stored reply as it can be shown safely: control characters (an escape sequence that
+    would move the cursor or clear the screen, a bell, a backspace) written out as \\x1b."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )

@@ -15,6 +15,7 @@ class QuestionType(str, Enum):
     CHOICE = "choice"
     TIME = "time"
     CONFIRM = "confirm"
+    SAFETY = "safety"  # "are you safe?": only an unqualified yes is yes
 
 
 class Command(str, Enum):
@@ -103,6 +104,72 @@ def command_in(text: str, qtype: QuestionType) -> Command | None:
     return command
 
 
+# What makes a yes less than a plain yes: a negation, a hedge, a condition, fear or harm.
+# Matched as whole words (or word groups) of the normalised reply; "n't" is caught by suffix.
+NEGATIONS = frozenset({"no", "not", "nope", "nah", "never", "neither", "nor", "nothing",
+                       "nobody", "none", "cannot", "cant", "dont", "isnt", "wont", "aint",
+                       "without"})  # fmt: skip
+HEDGES = frozenset({"but", "maybe", "perhaps", "probably", "possibly", "guess", "think",
+                    "suppose", "kinda", "sorta", "mostly", "almost", "sometimes", "partly",
+                    "somewhat", "unsure", "dunno", "idk", "hope", "hopefully", "mean", "um",
+                    "uh", "hmm", "er", "though", "although", "except", "ish", "depends",
+                    "barely", "technically", "physically", "guessing"})  # fmt: skip
+CONDITIONS = frozenset({"if", "unless", "until", "when", "whenever", "only", "yet", "still",
+                        "anymore", "tonight", "later", "today"})  # fmt: skip
+FEARS = frozenset({"scared", "afraid", "fear", "frightened", "terrified", "threat",
+                   "threatened", "threatening", "threatens", "hurt", "hurting", "hurts", "hit",
+                   "hitting", "hits", "kill", "killing", "die", "dying", "dead", "suicide",
+                   "suicidal", "danger", "dangerous", "unsafe", "weapon", "gun", "knife",
+                   "harm", "harming", "abuse", "abusive", "violent", "violence", "attack",
+                   "panic", "panicking", "worried", "worry", "nervous", "help", "trapped",
+                   "locked", "choke", "choked", "push", "pushed", "shaking", "yelling",
+                   "screaming", "police", "emergency", "bleeding", "injured"})  # fmt: skip
+_GROUPS = ("kind of", "sort of", "i think", "i guess", "not really", "at the moment",
+           "for now", "for the moment", "a bit", "a little", "as long as", "at least",
+           "so far", "for a while", "more or less")  # fmt: skip
+
+_YES_WORDS = ("yes", "yeah", "yep", "yup", "y", "ya", "yea", "aye", "yes yes")
+_SAFE_BODIES = ("i am", "i'm safe", "i am safe", "safe", "i'm okay", "i am okay", "i'm ok",
+                "i'm safe here", "i am safe here", "safe here", "of course", "absolutely",
+                "definitely", "completely safe", "totally safe", "i'm completely safe",
+                "i'm totally safe")  # fmt: skip
+# "right now" repeats the question's own words: "yes, I'm safe right now" is still plain.
+_SAFE_TAILS = ("", "now", "right now")
+# At the safety question, only these whole replies are yes. Anything else that is not a
+# plain no (or a command) is "not sure": a safe person loses little by seeing the resources.
+_SAFE = frozenset(
+    " ".join(part for part in (lead, body, tail) if part)
+    for lead in ("", *_YES_WORDS)
+    for body in ("", *_SAFE_BODIES)
+    for tail in _SAFE_TAILS
+    if lead or body
+)
+_NOT_SAFE = frozenset({"no", "n", "nope", "nah", "no no", "i'm not", "i am not", "no i'm not",
+                       "no i am not", "not safe", "i'm not safe", "i am not safe",
+                       "no i'm not safe", "no not safe", "no i am not safe", "unsafe",
+                       "not really", "no not really"})  # fmt: skip
+
+
+def qualified(words: str) -> bool:
+    """True when a reply carries a negation, hedge, condition, fear or harm."""
+    tokens = words.replace("?", " ").split()
+    if any(t.endswith("n't") for t in tokens):
+        return True
+    if any(t in NEGATIONS or t in HEDGES or t in CONDITIONS or t in FEARS for t in tokens):
+        return True
+    padded = f" {words} "
+    return any(f" {group} " in padded for group in _GROUPS)
+
+
+def _safety(words: str) -> Value | None:
+    """Safe only on an unqualified yes; a plain no is no; anything else is not sure."""
+    if words in _SAFE:
+        return YES
+    if words in _NOT_SAFE:
+        return NO
+    return None  # commands are tried next; what is left is UNSURE
+
+
 def _yes_no(words: str) -> Value | None:
     if words in _UNSURE or "not sure" in words or "don't know" in words:
         return UNSURE
@@ -110,10 +177,12 @@ def _yes_no(words: str) -> Value | None:
         return YES
     if words in _NO:
         return NO
-    first = words.split()[0] if words else ""
-    if first in ("yes", "yeah", "yep") and "not" not in words:
-        return YES
-    if first in ("no", "nope", "not"):
+    tokens = words.split()
+    first, rest = (tokens[0], " ".join(tokens[1:])) if tokens else ("", "")
+    if first in ("yes", "yeah", "yep", "yup"):
+        # "yes but not now" or "yeah no" is not a clean yes anywhere.
+        return UNSURE if qualified(rest) else YES
+    if first in ("no", "nope", "nah", "not"):
         return NO
     return None
 
@@ -145,7 +214,11 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 
 def interpret(text: str, qtype: QuestionType, options: tuple[Option, ...] = ()) -> Reply | None:
     """What a reply means for this question, or None when it is not a reply to it."""
-    if not isinstance(text, str) or len(text) > 500:
+    if not isinstance(text, str):
+        return None
+    if qtype is QuestionType.SAFETY:
+        return _safety_reply(text[:2000], normalise(text[:2000]))
+    if len(text) > 500:
         return None
     if re.search(NEGATIVE, text):
         return None  # "-1" is not a 1 with a smudge
@@ -171,3 +244,15 @@ def interpret(text: str, qtype: QuestionType, options: tuple[Option, ...] = ()) 
     else:
         found = None
     return None if found is None else Answer(found)
+
+
+def _safety_reply(text: str, words: str) -> Reply | None:
+    value = _safety(words)
+    if value is not None:
+        return Answer(value)
+    command = command_in(text, QuestionType.SAFETY)
+    # "help" here may be a call for help, and "go on" is not an answer: both are not sure.
+    if command is not None and command is not Command.NEXT and words != "help":
+        return Said(command)
+    # Nothing at all is no reply; any words that are not a plain yes or no are "not sure".
+    return Answer(UNSURE) if words else None

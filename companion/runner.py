@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
 
-from companion import interrupts, paths
+from companion import interrupts
 from companion.channels import Input, Output
 from companion.clock import SystemClock
 from companion.console import ConsoleIn, TextOut
@@ -18,7 +18,7 @@ from companion.kept_audio import AudioKeeper
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
 from companion.speech import VoiceSettings
-from companion.store import SessionRecorder, Store, open_history
+from companion.store import SessionRecorder, Store, open_session_history
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -64,7 +64,12 @@ def channels(settings: Settings, clock: SystemClock,
     if not settings.text:
         from companion.voice_out import open_voice
 
-        voice = open_voice(clock, settings.speed, settings.voice, settings.speak)
+        try:
+            voice = open_voice(clock, settings.speed, settings.voice, settings.speak)
+        except OSError as e:  # nowhere at all to put rendered speech
+            notice(f"Speech has nowhere to be prepared ({e.strerror or e}). "
+                   "Continuing in text mode.")  # fmt: skip
+            return TextOut(clock), typed, "text"
         if voice.problem and voice.output is not None:
             notice(voice.problem)
         if voice.output is not None:
@@ -87,11 +92,12 @@ def run_session(script: Script, settings: Settings) -> int:
             out, inp, mode = channels(settings, clock, keeper)
         except (KeyboardInterrupt, Interrupted):
             return EXIT_INTERRUPTED
-        opened = open_history(paths.data_dir())
+        opened = open_session_history()
         if opened.notice:
             notice(opened.notice)
         recorder = SessionRecorder.starting(opened.store, script.name, mode, clock.now())
         keeper.belongs_to(recorder.session_id)
+        recorder.started = keeper.belongs_to  # a row started late, once a lock goes
         try:
             outcome = Session(script, out, inp, clock, recorder).run()
         finally:
@@ -118,12 +124,11 @@ def _report_history(recorder: SessionRecorder, store: Store | None) -> None:
         notice(f"Part of this session could not be saved to your history at {store.path} "
                f"({recorder.failed}).")  # fmt: skip
     if recorder.kept:
-        # Nothing said is lost: what could not be written goes to the screen and the log.
-        from companion.logs import keep_unsaved
+        # Nothing said is lost: kept in a private file a later session brings into the
+        # history; with nowhere private at all, shown.
+        from companion import unsaved
 
-        where = keep_unsaved(recorder.kept)
-        if where:
-            notice(f"What was said is kept in {where}.")
+        unsaved.keep_or_show(recorder.kept_begin(), recorder.kept, notice)
 
 
 __all__ = ["EXIT_INTERRUPTED", "Outcome", "Settings", "run_session"]

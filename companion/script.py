@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import string
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion import helplines, paths
+from companion import helplines, paths, tomlfile
 from companion.conditions import Condition, ConditionError, parse_condition
 from companion.patterns import Pattern, Phase, PhaseKind
-from companion.replies import Option, QuestionType
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from companion.replies import Answer, Option, QuestionType, interpret
+from companion.timeparse import parse_time
 
 MAX_SCRIPT_BYTES = 256 * 1024
 MAX_DEPTH = 4
 MAX_STEPS = 500
+# The messages that are filled in with values, and a sample of each value.
+MESSAGE_VALUES: dict[str, dict[str, object]] = {"break_checkin": {"minutes_left": 12}}
 
 
 class ScriptError(Exception):
@@ -176,10 +173,11 @@ class ResourceText:
 
 @dataclass(frozen=True)
 class ClosingText:
-    later: str
-    now: str
+    later: str  # said when leaving for a break: the break and its return time
+    now: str  # said when going back at once
     question: str
     return_key: str = "return"
+    back: str = ""  # said on coming back from a break ("" : the `later` words again)
 
 
 @dataclass(frozen=True)
@@ -204,24 +202,22 @@ class Script:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise ScriptError(path, "", f"cannot read the file ({e.strerror or e})") from None
-    if size > MAX_SCRIPT_BYTES:
-        raise ScriptError(path, "", f"the file is too large ({size} bytes; at most 256 KiB)")
+        return tomlfile.read_toml(path, MAX_SCRIPT_BYTES)
+    except (tomlfile.FileUnusable, tomlfile.NotToml) as e:
+        raise ScriptError(path, "", e.problem) from None
+
+
+def _user_toml(path: Path, warn: list[str] | None) -> dict[str, Any] | None:
+    """The person's own settings file, if there is one. A file that cannot be read at all (a
+    device, a pipe) stops with FileUnusable; a typo is a warning that names the file."""
+    if not tomlfile.present(path):
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ScriptError(path, "", "the file is not UTF-8 text") from None
-    except OSError as e:
-        raise ScriptError(path, "", f"cannot read the file ({e.strerror or e})") from None
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-        return data
-    except tomllib.TOMLDecodeError as e:
-        raise ScriptError(path, "", f"not valid TOML: {e}") from None
-    except RecursionError:
-        raise ScriptError(path, "", "not valid TOML: nested too deeply") from None
+        return tomlfile.read_toml(path)
+    except tomlfile.NotToml as e:
+        if warn is not None:
+            warn.append(tomlfile.mistake(path, e.problem))
+        return None
 
 
 class _Fields:
@@ -352,6 +348,9 @@ def _step(path: Path, where: str, raw: object, depth: int, counter: list[int]) -
         if qtype is not QuestionType.CHOICE and options:
             raise f.fail("options", "only a choice question has options")
         default = f.get("default", (str, int))
+        if default is not None and not _can_answer(str(default), qtype, options):
+            raise f.fail("default", f"{default!r} can never be an answer to this "
+                                    f"{qtype.value} question")  # fmt: skip
         action = Ask(
             f.text("ask"), qtype, _key(f, "key"), options, default,
             f.number("timeout", 30.0, 1, 3600) or 30.0,
@@ -463,6 +462,13 @@ def _handover(f: _Fields) -> Handover:
     return Handover(name, tuple(steps[where + 1 :]), script)
 
 
+def _can_answer(text: str, qtype: QuestionType, options: tuple[Option, ...]) -> bool:
+    """The default is read as the session reads it when it takes the default."""
+    if qtype is QuestionType.TIME:
+        return parse_time(text) is not None
+    return isinstance(interpret(text, qtype, options), Answer)
+
+
 def _condition(f: _Fields, name: str) -> Condition:
     try:
         return parse_condition(f.text(name))
@@ -509,12 +515,17 @@ def _patterns(path: Path, table: object, where: str = "patterns") -> dict[str, P
     return out
 
 
-def builtin_patterns() -> dict[str, Pattern]:
+def builtin_patterns(warn: list[str] | None = None) -> dict[str, Pattern]:
     path = paths.scripts_dir() / "lib" / "patterns.toml"
     found = _patterns(path, _read_toml(path), where="")
     user = paths.data_dir() / "patterns.toml"
-    if user.is_file():
-        found.update(_patterns(user, _read_toml(user), where=""))
+    raw = _user_toml(user, warn)
+    if raw is not None:
+        try:
+            found.update(_patterns(user, raw, where=""))
+        except ScriptError as e:  # the person's own file: named, and the built-ins used
+            if warn is not None:
+                warn.append(tomlfile.mistake(user, f"{e.where}: {e.problem}".lstrip(": ")))
     return found
 
 
@@ -531,22 +542,25 @@ def _resources(path: Path, raw: object, base: ResourceText | None) -> ResourceTe
     return ResourceText(intro, lines, shown)
 
 
-def default_resources() -> ResourceText:
+def default_resources(warn: list[str] | None = None) -> ResourceText:
     """The help for the person's region (see companion.helplines), or config.toml's own."""
     path = paths.scripts_dir() / "lib" / "resources.toml"
     try:
         regions = helplines.load_regions(path)
-    except (OSError, ValueError, KeyError, tomllib.TOMLDecodeError) as e:
+    except (OSError, ValueError, KeyError) as e:  # a TOML or UTF-8 error is a ValueError
         raise ScriptError(path, "", f"the crisis resources cannot be read ({e})") from None
     region = regions.get(helplines.configured_region().code)
     found = ResourceText(regions.intro, tuple(h.say for h in region.help),
                          tuple(h.show for h in region.help),
                          tuple(h.kind for h in region.help))  # fmt: skip
     config = paths.data_dir() / "config.toml"
-    if config.is_file():
-        table = _read_toml(config).get("resources")
-        if table is not None:
+    table = (_user_toml(config, warn) or {}).get("resources")
+    if table is not None:
+        try:
             found = _resources(config, table, found)
+        except ScriptError as e:
+            if warn is not None:
+                warn.append(tomlfile.mistake(config, f"{e.where}: {e.problem}"))
     return found
 
 
@@ -561,16 +575,37 @@ def _closing(path: Path, raw: object) -> ClosingText:
         raise ScriptError(path, "closing", "expected a table with later, now and question")
     f = _Fields(path, "closing", raw)
     closing = ClosingText(f.text("later"), f.text("now"), f.text("question"),
-                          _key(f, "return_key", "return"))  # fmt: skip
+                          _key(f, "return_key", "return"),
+                          f.text("back") if "back" in raw else "")  # fmt: skip
     f.check_unknown()
-    for name in ("later", "now"):
-        fields = _template_fields(getattr(closing, name))
+    for name in ("later", "now", "back"):
+        try:
+            fields = _template_fields(getattr(closing, name))
+        except ValueError as e:
+            raise f.fail(name, str(e)) from None
         unknown = fields - {"return_clock", "question"}
         if unknown:
             raise f.fail(name, f"unknown placeholder {{{sorted(unknown)[0]}}}")
+        samples = {"return_clock": "8:30 pm", "question": "Can we talk?"}
+        problem = template_problem(getattr(closing, name), samples)
+        if problem:
+            raise f.fail(name, problem)
     if "return_clock" not in _template_fields(closing.later):
         raise f.fail("later", "must name the return time with {return_clock}")
     return closing
+
+
+def template_problem(text: str, samples: Mapping[str, object]) -> str | None:
+    """Why `text` cannot be filled in with values like `samples` (a format such as
+    {return_clock:d} or a conversion such as {x!z}), or None when it can."""
+    try:
+        for _, name, _, conversion in string.Formatter().parse(text):
+            if conversion not in (None, "r", "s", "a"):
+                return f"placeholder {{{name}!{conversion}}}: no such conversion"
+        text.format_map(samples)
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError) as e:
+        return f"text cannot be filled in ({e})"
+    return None
 
 
 def _template_fields(text: str) -> set[str]:
@@ -594,14 +629,18 @@ def _walk(steps: tuple[Step, ...]) -> list[Step]:
 
 def _check_names(path: Path, script: Script) -> None:
     """Every name a condition or a line uses is one the script can know."""
-    known = {script.rating + "_before", script.rating + "_after", "return_clock"}
+    # Every name a line may use, with a value of the kind the session will fill in.
+    samples: dict[str, object] = {script.rating + "_before": 5, script.rating + "_after": 4,
+                                  "return_clock": "8:30 pm"}  # fmt: skip
     safety_seen = False
     for step in _walk(script.steps):
         action = step.action
-        if isinstance(action, (Ask, Safety)):
-            known.add(action.key)
+        if isinstance(action, Safety):
+            samples[action.key] = "yes"
+        if isinstance(action, Ask):
+            samples[action.key] = _sample_answer(action)
         if isinstance(action, Group) and action.repeat is not None:
-            known.add(action.counter)
+            samples[action.counter] = 1
         if isinstance(action, Safety):
             safety_seen = True
         if step.is_reconnect and not safety_seen:
@@ -620,7 +659,7 @@ def _check_names(path: Path, script: Script) -> None:
         if isinstance(step.action, Group) and step.action.repeat is not None:
             conditions.append(step.action.repeat)
         for cond in conditions:
-            unknown = cond.names() - known
+            unknown = cond.names() - set(samples)
             if unknown:
                 raise ScriptError(
                     path, step.where, f"condition {cond.source!r} uses unknown name "
@@ -631,11 +670,25 @@ def _check_names(path: Path, script: Script) -> None:
                 placeholders = _template_fields(text)
             except ValueError as e:
                 raise ScriptError(path, step.where, f"text {e}") from None
-            unknown = placeholders - known
+            unknown = placeholders - set(samples)
             if unknown:
                 raise ScriptError(
                     path, step.where, f"text uses unknown placeholder {{{sorted(unknown)[0]}}}"
                 )
+            problem = template_problem(text, samples)
+            if problem:
+                raise ScriptError(path, step.where, problem)
+
+
+def _sample_answer(ask: Ask) -> object:
+    """A value of the kind this question stores, as a line would show it."""
+    if ask.type is QuestionType.SCALE:
+        return 5
+    if ask.type is QuestionType.CHOICE and ask.options:
+        return ask.options[0].name
+    if ask.type is QuestionType.TIME:
+        return "in twenty minutes"
+    return "yes"
 
 
 def _step_texts(action: Action) -> list[str]:
@@ -670,17 +723,19 @@ def script_texts(script: Script) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-def parse_script(path: Path, raw: Mapping[str, Any]) -> Script:
+def parse_script(path: Path, raw: Mapping[str, Any], warn: list[str] | None = None) -> Script:
+    """A script from its TOML table. Mistakes in the person's own config.toml or
+    patterns.toml are added to `warn`: they never make the script unusable."""
     f = _Fields(path, "", raw)
     steps_raw = f.get("steps", list)
     if not steps_raw:
         raise ScriptError(path, "", "a script needs a [[steps]] list with at least one step")
     counter = [0]
     steps = tuple(_step(path, f"step {i}", s, 0, counter) for i, s in enumerate(steps_raw, 1))
-    patterns = builtin_patterns()
+    patterns = builtin_patterns(warn)
     if "patterns" in raw:
         patterns.update(_patterns(path, f.get("patterns", dict)))
-    resources = default_resources()
+    resources = default_resources(warn)
     if "resources" in raw:
         resources = _resources(path, f.get("resources", dict), resources)
     closing = _closing(path, f.get("closing", dict)) if "closing" in raw else None
@@ -692,6 +747,10 @@ def parse_script(path: Path, raw: Mapping[str, Any]) -> Script:
         if not isinstance(value, str) or not value.strip():
             raise ScriptError(path, "messages", f"field '{name}': expected non-empty text")
         messages[name] = value
+    for name, values in MESSAGE_VALUES.items():
+        problem = template_problem(messages[name], values)
+        if problem:
+            raise ScriptError(path, "messages", f"field '{name}': {problem}")
     script = Script(
         name=path.stem,
         path=path,
@@ -709,9 +768,9 @@ def parse_script(path: Path, raw: Mapping[str, Any]) -> Script:
     return script
 
 
-def load_script(path: Path | str) -> Script:
+def load_script(path: Path | str, warn: list[str] | None = None) -> Script:
     path = Path(path)
-    return parse_script(path, _read_toml(path))
+    return parse_script(path, _read_toml(path), warn)
 
 
 def find_script(name_or_path: str) -> Path:

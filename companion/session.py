@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from companion.channels import Heard, Input, Listening, Output, Recorder, StopRequested
+from companion.channels import (
+    EndsBreathingEarly,
+    Heard,
+    Input,
+    Keys,
+    Listening,
+    Output,
+    Recorder,
+    StopRequested,
+)
 from companion.clock import Clock, sleep
 from companion.compose import compose_words
 from companion.events import (
+    NO_REPLY,
     Answered,
     Breathing,
     Cue,
     Ended,
     Event,
     Rated,
+    Replied,
     Role,
     Spoken,
     Statement,
@@ -24,6 +36,7 @@ from companion.events import (
 from companion.helplines import DANGERS
 from companion.interrupts import Interrupted
 from companion.patterns import schedule
+from companion.readback import describe_time, rating_words, time_words
 from companion.replies import (
     NO,
     UNSURE,
@@ -35,6 +48,8 @@ from companion.replies import (
     Said,
     Value,
     interpret,
+    normalise,
+    qualified,
 )
 from companion.script import (
     Ask,
@@ -58,13 +73,16 @@ from companion.timeparse import MAX_MINUTES, ReturnTime, format_clock, parse_tim
 RETRIES = 2  # re-prompts before taking the safe default
 MAX_TURNS = 8  # replies of any kind to one question, so nothing can loop for ever
 SHORT_BREAK_MINUTES = 20
+BODY_READY_BELOW = 6  # a last rating this high or more: offer a break before going back now
 BREATH_LEAD = 0.5  # session seconds between placing a breathing run's sound and its start
+KEY_POLL = 0.2  # session seconds between looks at the keyboard while breathing
 
 
 @dataclass
 class Outcome:
     status: Status
-    statement: str | None = None
+    statement: str | None = None  # the closing words (for a break: said when leaving)
+    on_return: str | None = None  # for a break: the words to say on coming back
     return_at: datetime | None = None
     ratings: list[int] = field(default_factory=list)
 
@@ -156,6 +174,19 @@ class Session:
         self._record(Spoken(text, role))  # kept before it is said: nothing is lost
         self.out.say(text, role)
 
+    def _hear(self, listening: Listening) -> Heard | None:
+        """The next reply, kept as it arrives, whether or not it is understood."""
+        heard = self.inp.listen(listening)
+        if heard is not None:
+            self._record(Replied(heard.text, heard.source, heard.confident))
+        return heard
+
+    def _prompt(self, text: str, role: Role = Role.PROMPT) -> None:
+        """Show a question; keys typed before it is shown never answer it."""
+        if isinstance(self.inp, Keys):
+            self.inp.discard_typed_ahead()
+        self._say(text, role)
+
     def _render(self, text: str) -> str | None:
         """Fill {placeholders}; a line whose values are not known yet is left out."""
         try:
@@ -172,31 +203,33 @@ class Session:
         options: tuple[Option, ...] = (),
         timeout: float = 30.0,
         check: Callable[[Value], str | None] | None = None,
+        also: QuestionType | None = None,
     ) -> tuple[Value, Heard] | None:
-        """Ask until there is an answer; None means take the safe default."""
-        self._say(prompt, Role.PROMPT)
+        """Ask until there is an answer; None means take the safe default.
+
+        `also`: a second kind of answer taken when the reply is not one of the first kind
+        (a new time given where a yes or no was asked for).
+        """
+        self._prompt(prompt)
         misses = 0
         for _ in range(MAX_TURNS):
-            heard = self.inp.listen(Listening(qtype, options, timeout))
+            heard = self._hear(Listening(qtype, options, timeout))
             if heard is None:
                 misses += 1
                 if misses > RETRIES:
                     return None
-                self._say(f"{self.script.message('nothing_heard')} {prompt}", Role.REPROMPT)
+                self._prompt(f"{self.script.message('nothing_heard')} {prompt}", Role.REPROMPT)
                 continue
             reply = interpret(heard.text, qtype, options)
+            if also is not None and not isinstance(reply, (Answer, Said)):
+                reply = interpret(heard.text, also, options)
             if isinstance(reply, Said) and self._command(reply.command, prompt, qtype):
                 continue
-            unsure_yes = (
-                isinstance(reply, Answer) and qtype is QuestionType.YES_NO
-                and reply.value == YES and not heard.confident
-            )  # fmt: skip
-            if not isinstance(reply, Answer) or unsure_yes:
+            if not isinstance(reply, Answer) or _doubted(reply, heard, qtype):
                 misses += 1
                 if misses > RETRIES:
                     return None
-                help_text = self._help(qtype)
-                self._say(f"{self.script.message('unclear')} {help_text}", Role.REPROMPT)
+                self._unclear(heard, qtype)
                 continue
             problem = check(reply.value) if check else None
             if problem:
@@ -205,7 +238,16 @@ class Session:
             return reply.value, heard
         return None
 
+    def _unclear(self, heard: Heard, qtype: QuestionType) -> None:
+        """Answered at once, so nobody waits in silence after being half heard."""
+        if heard.source == "voice":
+            self._say(self.script.message("heard_unclear"), Role.REPROMPT)
+        else:
+            self._say(f"{self.script.message('unclear')} {self._help(qtype)}", Role.REPROMPT)
+
     def _help(self, qtype: QuestionType) -> str:
+        if qtype is QuestionType.SAFETY:
+            qtype = QuestionType.YES_NO  # answered the same way, read more strictly
         return self.script.message(f"help_{qtype.value.replace('-', '_')}")
 
     def _command(self, command: Command, prompt: str, qtype: QuestionType) -> bool:
@@ -221,37 +263,139 @@ class Session:
             return True
         if command is Command.PAUSE:
             self._say(self.script.message("paused"), Role.NOTE)
-            self.inp.listen(Listening(QuestionType.CONFIRM, timeout=600))
+            self._hear(Listening(QuestionType.CONFIRM, timeout=600))
             self._say(prompt, Role.REPROMPT)
             return True
         return False
 
     def _answer(self, key: str, value: Value, heard: Heard | None) -> None:
-        raw, source = (heard.text, heard.source) if heard else ("", "default")
-        self._record(Answered(key, _stored(value, self.clock.now()), raw, source))
+        if heard is None:
+            self._no_reply(key, value)
+            return
+        self._record(Answered(key, _stored(value, self.clock.now()), heard.text, heard.source))
         self.values[key] = value
-        if key == self.script.rating and isinstance(value, int) and heard is not None:
+        if key == self.script.rating and isinstance(value, int):
             self._record(Rated(key, value))
             self.outcome.ratings.append(value)
             self.values.setdefault(f"{key}_before", value)
             self.values[f"{key}_after"] = value
+            if heard.source == "voice":
+                self._say(f"{rating_words(value)}.", Role.NOTE)  # what was heard, briefly
+
+    def _no_reply(self, key: str, default: Value | None) -> None:
+        """Nothing was answered: kept as no reply, with the default the session went on with.
+
+        A rating is never invented: with no reply it is unknown, so no branch on it is taken
+        and nothing is said about where the person is "now".
+        """
+        if key == self.script.rating:
+            default = None
+            self.values.pop(f"{key}_after", None)
+        stored = "" if default is None else _stored(default, self.clock.now())
+        self._record(Answered(key, stored, "", NO_REPLY))
+        if default is None:
+            self.values.pop(key, None)
+        else:
+            self.values[key] = default
 
     def _question(self, ask: Ask) -> None:
         prompt = self._render(ask.text) or ask.text
-        check = self._check_time if ask.type is QuestionType.TIME else None
-        got = self._listen(prompt, ask.type, ask.options, ask.timeout, check)
+        if ask.type is QuestionType.TIME:
+            self._time_question(ask, prompt)
+            return
+        got = self._listen(prompt, ask.type, ask.options, ask.timeout)
         if got is None:
             self._say(self.script.message("defaulted"), Role.NOTE)
-            default = _default(ask)
-            if default is not None:
-                self._answer(ask.key, default, None)
+            self._no_reply(ask.key, _default(ask))
             return
-        value, heard = got
+        self._answer(ask.key, *got)
+
+    def _time_question(self, ask: Ask, prompt: str) -> None:
+        got = self._listen(prompt, ask.type, ask.options, ask.timeout, self._check_time)
+        settled: tuple[ReturnTime, Heard] | None = None
+        if got is None:
+            # A time nobody named never goes into the closing words: offer one, and confirm.
+            default = _default(ask)
+            if isinstance(default, ReturnTime):
+                settled = self._offer_time(default)
+        elif isinstance(got[0], ReturnTime):
+            settled = self._confirm_time(got[0], got[1], ask)
+        if settled is None:
+            self._say(self.script.message("no_time"), Role.NOTE)
+            self._no_reply(ask.key, None)
+            return
+        value, heard = settled
+        if value.is_now and self._still_stirred():
+            value, heard = self._settle_first(value, heard)
         self._answer(ask.key, value, heard)
-        if isinstance(value, ReturnTime) and not value.is_now:
+        if not value.is_now:
             minutes = (value.resolve(self.clock.now()) - self.clock.now()).total_seconds() / 60
             if minutes < SHORT_BREAK_MINUTES - 0.5:
                 self._say(self.script.message("time_short"), Role.NOTE)
+
+    def _still_stirred(self) -> bool:
+        """The last rating is 6 or more, or it rose: the body is not ready to go back yet."""
+        ratings = self.outcome.ratings
+        if not ratings:
+            return False
+        last = ratings[-1]
+        return (
+            last >= BODY_READY_BELOW
+            or last > ratings[0]
+            or (len(ratings) > 1 and last > ratings[-2])
+        )
+
+    def _settle_first(self, now: ReturnTime, heard: Heard) -> tuple[ReturnTime, Heard]:
+        """A gentle note and twenty minutes offered instead of now; the person's choice stands."""
+        self._say(self.script.message("body_not_ready"), Role.NOTE)
+        wait = ReturnTime(minutes=SHORT_BREAK_MINUTES)
+        prompt = self.script.message("settle_offer", time=time_words(wait))
+        got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
+        if got is None or got[0] != YES:
+            return now, heard
+        self._say(self._time_message("time_noted", wait), Role.NOTE)
+        return wait, got[1]
+
+    def _offer_time(self, offered: ReturnTime) -> tuple[ReturnTime, Heard] | None:
+        """ "Shall I say twenty minutes?": the offered time, only when the person says yes."""
+        prompt = self.script.message("time_offer", time=time_words(offered))
+        got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
+        if got is None or got[0] != YES:
+            return None
+        self._say(self._time_message("time_noted", offered), Role.NOTE)
+        return offered, got[1]
+
+    def _time_message(self, name: str, value: ReturnTime) -> str:
+        words = describe_time(value, value.resolve(self.clock.now()))
+        return self.script.message(name, time=words)
+
+    def _confirm_time(
+        self, value: ReturnTime, heard: Heard, ask: Ask
+    ) -> tuple[ReturnTime, Heard] | None:
+        """A heard time is read back before it goes into the words, and can be corrected:
+        a no asks again, and a new time given instead is taken and read back in turn. A
+        typed time is shown with its clock time. None: no time was settled."""
+        for _ in range(MAX_TURNS):
+            if heard.source != "voice":
+                self._say(self._time_message("time_noted", value), Role.NOTE)
+                return value, heard
+            prompt = self._time_message("time_readback", value)
+            got = self._listen(prompt, QuestionType.YES_NO, timeout=ask.timeout,
+                               check=self._check_time, also=QuestionType.TIME)  # fmt: skip
+            if got is None:
+                return value, heard  # read back, and nothing said against it
+            answer, reply = got
+            if isinstance(answer, ReturnTime):
+                value, heard = answer, reply
+                continue
+            if answer == YES:
+                return value, heard
+            again = self._listen(self.script.message("time_again"), QuestionType.TIME,
+                                 ask.options, ask.timeout, self._check_time)  # fmt: skip
+            if again is None or not isinstance(again[0], ReturnTime):
+                return None
+            value, heard = again[0], again[1]
+        return None
 
     def _check_time(self, value: Value) -> str | None:
         if isinstance(value, ReturnTime) and (value.minutes or 0) > MAX_MINUTES:
@@ -259,12 +403,8 @@ class Session:
         return None
 
     def _safety(self, safety: Safety) -> None:
-        got = self._listen(safety.text, QuestionType.YES_NO, timeout=safety.timeout)
-        if got is None:
-            self._answer(safety.key, UNSURE, None)
-        else:
-            self._answer(safety.key, got[0], got[1])
-        self.safe = self.values[safety.key] == YES
+        answer = self._safety_answer(safety)
+        self.safe = answer == YES
         if not self.safe:
             self._not_safe()
 
@@ -275,6 +415,13 @@ class Session:
         self._answer("danger", got[0] if got else UNSURE, got[1] if got else None)
         self._resources()
         self._say(self.script.message("go_safe"), Role.RESOURCE)
+
+    def _safety_answer(self, safety: Safety) -> Value:
+        """yes only for an unqualified yes; no reply at all is "not sure"."""
+        got = self._listen(safety.text, QuestionType.SAFETY, timeout=safety.timeout)
+        value, heard = got if got is not None else (UNSURE, None)
+        self._answer(safety.key, value, heard)
+        return value
 
     def _resources(self) -> None:
         res = self.script.resources.first_for(str(self.values.get("danger", "")))
@@ -294,23 +441,43 @@ class Session:
         self._record(Breathing(pattern.name, cycles, cycles * pattern.cycle_seconds))
         starts = schedule(pattern, cycles)
         t0 = self.clock.monotonic() + BREATH_LEAD
-        self.out.begin_breathing(pattern, starts, t0)
-        for start in starts:
-            at = t0 + start.at
-            self.clock.sleep_until(at)
-            phase = start.phase
-            self._record(Cue(pattern.name, start.cycle, start.index, phase.kind.value, phase.cue,
-                             phase.seconds))  # fmt: skip
-            self.out.cue(start, pattern, at)
-        # Every run ends at the end of an exhale (or of the pattern's last phase).
-        self.clock.sleep_until(t0 + cycles * pattern.cycle_seconds)
+        keys = self.inp if isinstance(self.inp, Keys) else None
+        if keys is not None:
+            keys.breathing(True)
+        try:
+            self.out.begin_breathing(pattern, starts, t0)
+            for start in starts:
+                at = t0 + start.at
+                if self._breathing_until(at, keys):
+                    return
+                phase = start.phase
+                self._record(Cue(pattern.name, start.cycle, start.index, phase.kind.value,
+                                 phase.cue, phase.seconds))  # fmt: skip
+                self.out.cue(start, pattern, at)
+            # Every run ends at the end of an exhale (or of the pattern's last phase).
+            self._breathing_until(t0 + cycles * pattern.cycle_seconds, keys)
+        finally:
+            if keys is not None:
+                keys.breathing(False)
+
+    def _breathing_until(self, t: float, keys: Keys | None) -> bool:
+        """Wait for t; True if the person pressed q meanwhile (the breathing ends calmly)."""
+        while keys is not None and self.clock.monotonic() < t:
+            if keys.stop_pressed():
+                if isinstance(self.out, EndsBreathingEarly):
+                    self.out.end_breathing()
+                self._say(self.script.message("breathing_stopped"), Role.NOTE)
+                return True
+            self.clock.sleep_until(min(t, self.clock.monotonic() + KEY_POLL))
+        self.clock.sleep_until(t)
+        return False
 
     def _guide(self, guide: Guide) -> None:
         self._say(guide.text, Role.LINE)
         for prompt in guide.prompts:
-            self._say(prompt, Role.PROMPT)
+            self._prompt(prompt)
             for _ in range(MAX_TURNS):
-                heard = self.inp.listen(Listening(QuestionType.CONFIRM, timeout=guide.wait))
+                heard = self._hear(Listening(QuestionType.CONFIRM, timeout=guide.wait))
                 if heard is None:
                     break  # moving on by itself is fine here
                 reply = interpret(heard.text, QuestionType.CONFIRM)
@@ -349,15 +516,30 @@ class Session:
         return_at = ret.resolve(now)
         clock_text = format_clock(return_at)
         self.values["return_clock"] = clock_text
-        template = text.now if ret.is_now else text.later
-        statement = template.format(return_clock=clock_text, question=text.question)
-        self.outcome.statement = statement
+
+        def compose(template: str) -> str:
+            return colon_case(template.format(return_clock=clock_text, question=text.question))
+
+        if ret.is_now:
+            statement, on_return, intro = compose(text.now), None, closing.intro
+        else:
+            # Words for leaving (the break and its return time), and words for coming back.
+            statement, intro = compose(text.later), self.script.message("words_leaving")
+            on_return = compose(text.back) if text.back else None
+        self.outcome.statement, self.outcome.on_return = statement, on_return
         self.outcome.return_at = None if ret.is_now else return_at
-        self._record(Statement(statement, self.outcome.return_at))
-        self._say(closing.intro, Role.LINE)
+        self._record(Statement(statement, self.outcome.return_at, on_return))
+        self._words(intro, statement, "Your words")
+        if on_return is not None:
+            self._words(self.script.message("words_back"), on_return,
+                        "Your words when you come back")  # fmt: skip
+
+    def _words(self, intro: str, words: str, title: str) -> None:
+        """Introduce, show and say one set of closing words."""
+        self._say(intro, Role.LINE)
         sleep(self.clock, 0.5)
-        self.out.show([statement], "Your words")
-        self._say(statement, Role.STATEMENT)
+        self.out.show([words], title)
+        self._say(words, Role.STATEMENT)
         sleep(self.clock, 1.0)
 
     def _break(self, brk: BreakTimer) -> None:
@@ -366,7 +548,7 @@ class Session:
             return
         got = self._listen(brk.offer, QuestionType.YES_NO, timeout=30)
         stay = got is not None and got[0] == YES
-        self._answer("stay", got[0] if got else NO, got[1] if got else None)
+        self._answer("stay", *(got or (NO, None)))
         if not stay:
             return
         # The timer starts at "yes", not after the first note has been said.
@@ -387,7 +569,23 @@ class Session:
         self.out.countdown(0, total)
         self.out.chime()
         self._say(self.script.message("break_end"), Role.NOTE)
-        self._say(self.outcome.statement, Role.STATEMENT)
+        # At the return time: the words for coming back, not the break announced again.
+        words = self.outcome.on_return or self.outcome.statement
+        self.out.show([words], "Your words")
+        self._say(words, Role.STATEMENT)
+
+
+def _doubted(reply: Answer, heard: Heard, qtype: QuestionType) -> bool:
+    """A reply the recogniser doubts, asked again rather than taken: a yes, and at the safety
+    question words it does not know. A doubted no, or words of doubt or fear, are taken."""
+    if heard.confident or qtype not in (QuestionType.YES_NO, QuestionType.SAFETY):
+        return False
+    if reply.value == YES:
+        return True
+    return (
+        qtype is QuestionType.SAFETY and reply.value == UNSURE
+        and not qualified(normalise(heard.text))
+    )  # fmt: skip
 
 
 def _default(ask: Ask) -> Value | None:
@@ -398,6 +596,11 @@ def _default(ask: Ask) -> Value | None:
         return parse_time(str(ask.default))
     reply = interpret(str(ask.default), ask.type, ask.options)
     return reply.value if isinstance(reply, Answer) else None
+
+
+def colon_case(text: str) -> str:
+    """Sentence case after a colon: "Can I ask you: how do you...", "I" left as it is."""
+    return re.sub(r"(: )([A-Z])(?=[a-z])", lambda m: m.group(1) + m.group(2).lower(), text)
 
 
 def _spoken(value: object) -> object:

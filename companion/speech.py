@@ -166,7 +166,7 @@ class Synth:
                 tmp.chmod(0o600)  # lines can hold the person's own words
                 tmp.replace(path)
                 return
-            log.warning("speech engine: no audio for %r, asking again", text)
+            log.warning("speech engine: no audio for %d characters, asking again", len(text))
         self.broken = f"the speech engine produced nothing for {text!r}"
         raise SpeechError(self.broken)
 

@@ -196,14 +196,33 @@ class VoiceAndKeys:
         self.replies: queue.Queue[tuple[int, Heard | None]] = queue.Queue()
         self._request = 0
         self._closed = threading.Event()
+        self._keys_lock = threading.Lock()
         threading.Thread(target=self._read_keys, name="keys", daemon=True).start()
 
     def _read_keys(self) -> None:
         while not self._closed.is_set():
-            heard = self.typed.read_line()
-            if heard is None:  # the end of piped input: voice goes on alone
-                return
-            self.replies.put((0, heard))
+            heard = self.typed.read_line(timeout=0.25)
+            if heard is None:
+                if self.typed.ended:  # the end of piped input: voice goes on alone
+                    return
+                continue
+            with self._keys_lock:
+                # At a terminal, a line typed before the question was shown is dropped.
+                if not self.typed.tty or self.typed.line_generation == self.typed.generation:
+                    self.replies.put((0, heard))
+
+    def discard_typed_ahead(self) -> None:
+        with self._keys_lock:
+            self.typed.discard_typed_ahead()
+            if self.typed.tty:
+                _drain(self.replies)
+
+    def breathing(self, active: bool) -> None:
+        self.discard_typed_ahead()
+        self.typed.breathing(active)
+
+    def stop_pressed(self) -> bool:
+        return self.typed.stop_pressed()
 
     def _lose_voice(self, why: str) -> None:
         """Say once that voice replies stopped; typed replies go on."""
@@ -228,6 +247,7 @@ class VoiceAndKeys:
                 left = max(0.0, deadline - time.monotonic()) + 0.5
                 number, heard = self.replies.get(timeout=left)
                 if number in (0, request):  # a late voice result of an earlier question is stale
+                    self.typed.end_hint()
                     return heard
         except queue.Empty:
             return None
@@ -261,7 +281,7 @@ class VoiceAndKeys:
                 break
             pcm, found = hearing
             self.keeper.keep(pcm)
-            log.info("heard %r (margin %.2f)", found.heard, found.margin)
+            log.info("heard %d words (margin %.2f)", len((found.heard or "").split()), found.margin)
             if found.text and not done.is_set():
                 self.typed.echo_line(f"  (heard: {found.text})")
                 self.replies.put((request, Heard(found.text, "voice", found.confident)))
@@ -306,12 +326,34 @@ class OpeningInput:
     def listen(self, listening: Listening) -> Heard | None:
         return self._input().listen(listening)
 
+    def _keys(self) -> VoiceAndKeys | ConsoleIn:
+        """The keyboard as it is now: the typed one until listening has opened."""
+        opened = self._chosen or (None if self._thread.is_alive() else self._result[0])
+        return opened if isinstance(opened, VoiceAndKeys) else self.typed
+
+    def discard_typed_ahead(self) -> None:
+        self._keys().discard_typed_ahead()
+
+    def breathing(self, active: bool) -> None:
+        self._keys().breathing(active)
+
+    def stop_pressed(self) -> bool:
+        return self._keys().stop_pressed()
+
     def close(self) -> None:
         self._thread.join(timeout=5)
         if self._chosen is None and self._result[0] is not None:
             self._result[0].close()
         elif self._chosen is not None:
             self._chosen.close()
+
+
+def _drain(replies: queue.Queue[tuple[int, Heard | None]]) -> None:
+    while True:
+        try:
+            replies.get_nowait()
+        except queue.Empty:
+            return
 
 
 def open_listening(typed: ConsoleIn, muted: Callable[[], bool],

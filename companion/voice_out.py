@@ -57,7 +57,7 @@ class VoiceOut:
         try:
             samples = faded(self.synth.render(text))
         except (SpeechError, OSError) as e:
-            log.warning("could not speak a line: %s", e)
+            log.warning("could not speak a line of %d characters (%s)", len(text), type(e).__name__)
             sleep(self.clock, reading_time(text))  # read it instead
             return
         mixer = self.audio.mixer
@@ -92,6 +92,12 @@ class VoiceOut:
             word = words.get(start.phase.cue)
             if word is not None:
                 self.audio.play(word, at + round(CUE_WORD_DELAY * self.audio.rate))
+
+    def end_breathing(self) -> None:
+        """q pressed while breathing: the cues placed ahead fade out instead of playing on."""
+        if not self.failed:
+            self.audio.mixer.cancel_all()
+        self.screen.end_breathing()
 
     @staticmethod
     def _cue_words(pattern: Pattern, synth: Synth) -> dict[str, Samples]:

@@ -134,7 +134,7 @@ def test_the_follow_up_is_asked_once_and_go_somewhere_safe_comes_before_any_rati
     assert go_safe < rating
     assert out.lines(Role.RESOURCE)
     # The follow-up comes straight after the safety question, before any rating.
-    assert [q.qtype.value for q in inp.asked[:3]] == ["yes-no", "choice", "scale"]
+    assert [q.qtype.value for q in inp.asked[:3]] == ["safety", "choice", "scale"]
 
 
 def test_silence_at_the_follow_up_still_shows_every_resource_and_goes_on_gently() -> None:

@@ -53,6 +53,8 @@ def test_choice_by_number_name_or_word() -> None:
 )  # fmt: skip
 def test_commands_work_in_every_question(text: str, command: Command) -> None:
     for qtype in QuestionType:
+        if qtype is QuestionType.SAFETY and text == "help":
+            continue  # "help" at "are you safe?" may be a call for help: see test_safety
         assert interpret(text, qtype, OPTIONS) == Said(command)
 
 

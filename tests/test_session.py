@@ -41,14 +41,20 @@ def test_full_session_with_a_twenty_minute_break_runs_in_well_under_a_second() -
     assert outcome.statement is not None and "8:" in outcome.statement
     clock_text = f"{outcome.return_at.hour % 12 or 12}:{outcome.return_at.minute:02d}"
     assert clock_text in outcome.statement
-    assert "How do you think we should solve this?" in outcome.statement
+    # Two sets of words: the break when leaving, and the question on coming back.
+    assert outcome.on_return is not None
+    assert outcome.on_return.startswith("I'm back. I'm calmer.")
+    assert "How do you think we should solve this?" in outcome.on_return
     # Spoken, shown and saved.
-    assert outcome.statement in out.lines(Role.STATEMENT)
-    assert any(outcome.statement in lines for _, lines in out.shown)
-    assert rec.of(Statement)[0].text == outcome.statement
-    # At the return time: a chime and the statement again.
+    for words in (outcome.statement, outcome.on_return):
+        assert words in out.lines(Role.STATEMENT)
+        assert any(words in lines for _, lines in out.shown)
+    assert rec.of(Statement)[0] == Statement(outcome.statement, outcome.return_at,
+                                             outcome.on_return)  # fmt: skip
+    # At the return time: a chime and the words for coming back, not the leaving words.
     assert len(out.chimes) == 1
-    assert out.lines(Role.STATEMENT).count(outcome.statement) == 2
+    assert out.lines(Role.STATEMENT).count(outcome.statement) == 1
+    assert out.lines(Role.STATEMENT)[-1] == outcome.on_return
     assert [r.value for r in rec.of(Rated)] == [8, 4]
     assert "You started at 8 out of ten, and you're at 4 now." in " ".join(out.lines())
     assert rec.of(Ended) == [Ended(Status.FINISHED)]
@@ -108,8 +114,8 @@ def test_unclear_replies_get_a_gentle_reprompt_then_the_default() -> None:
     assert all("zero to ten" in line for line in after_first_rating[:2])
     assert after_first_rating[2] == "That's all right. Let's go on."
     distress = next(a for a in rec.of(Answered) if a.key == "distress")
-    assert distress.source == "default" and distress.value == "7"
-    assert not rec.of(Rated)  # a default is not a rating the person gave
+    assert not distress.replied and distress.value == ""  # no rating is invented
+    assert not rec.of(Rated)
 
 
 def test_another_round_is_offered_while_distress_stays_high_and_is_bounded() -> None:
@@ -164,7 +170,7 @@ def test_an_interrupt_is_saved_as_cut_short_with_everything_so_far(exc: BaseExce
 
 
 def test_typed_commands_again_and_help_repeat_without_using_up_retries() -> None:
-    _, out, _, rec, _ = run(["again", "help", "yes", "i did", "8"])
+    _, out, _, rec, _ = run(["again", "?", "yes", "i did", "8"])
     assert [a.value for a in rec.of(Answered)][:3] == ["yes", "me", "8"]
     reprompts = out.lines(Role.REPROMPT)
     assert reprompts[0].startswith("First, are you safe")

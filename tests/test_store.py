@@ -92,6 +92,6 @@ def test_forget_deletes_and_says_what(tmp_path: Path) -> None:
     a = store.start("ground", "text", AT)
     store.add(a, Spoken("x", Role.LINE), 0, AT)
     b = store.start("ground", "text", AT)
-    assert store.forget(a) == [a]
+    assert [r.id for r in store.forget(a).deleted] == [a]
     assert [r.id for r in store.sessions()] == [b]
     assert store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 0

@@ -93,9 +93,11 @@ def _keep(letter: Letter, status: Status) -> int | None:
             _say(f"  (Your letter could not be saved to your history ({e}).)", err=True)
         finally:
             opened.store.close()
-    from companion.logs import keep_unsaved
+    from companion import unsaved
+    from companion.store import KeptBegin
 
-    where = keep_unsaved([(Statement(letter.text(), None), 0.0, now)])
+    begin = KeptBegin(None, saved.MODE, saved.MODE, now)
+    where = unsaved.keep(begin, [(Statement(letter.text(), None), 0.0, now)])
     if where:
         _say(f"  (Your letter is kept in {where}.)", err=True)
     return None
