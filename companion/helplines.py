@@ -22,6 +22,19 @@ KINDS = ("emergency", "crisis", "abuse")
 EVERYWHERE = "everywhere"  # the kind of the line that holds in every country
 DEFAULT_REGION = "US"
 _ALIASES = {"UK": "GB"}  # what people write, and what the standard calls it
+# ISO 3166-1 alpha-2: a code not here is a typo, never a country without numbers.
+_ISO_3166 = (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
+    "BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ "
+    "DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP "
+    "GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG "
+    "KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML "
+    "MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE "
+    "PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL "
+    "SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM "
+    "US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"
+)
+COUNTRIES = frozenset(_ISO_3166.split())
 
 # The danger named at the follow-up question, and the order help is offered in for it.
 FIRST_FOR: dict[str, tuple[str, ...]] = {
@@ -128,7 +141,17 @@ def region_from_locale(env: Mapping[str, str]) -> str | None:
 @dataclass(frozen=True)
 class Chosen:
     code: str
-    how: str  # where the region came from, said by `companion resources`
+    how: str  # where the region came from, said by `companion resources` and `doctor`
+    mistake: str | None = None  # a region in config.toml that is not known, named once
+
+
+def _named(value: str) -> str | None:
+    """The country code a written region means, or None when it names no country."""
+    try:
+        code = normal_code(value)
+    except RegionError:
+        return None
+    return code if code in COUNTRIES else None
 
 
 def configured_region(env: Mapping[str, str] | None = None) -> Chosen:
@@ -139,13 +162,24 @@ def configured_region(env: Mapping[str, str] | None = None) -> Chosen:
             value = tomllib.loads(config.read_text(encoding="utf-8")).get("region")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             value = None  # the voice settings already say when the file cannot be read
-        if isinstance(value, str):
-            try:
-                return Chosen(normal_code(value), f"region in {config}")
-            except RegionError:
-                pass
+        if value is not None:
+            code = _named(value) if isinstance(value, str) else None
+            if code is not None:
+                return Chosen(code, f"region in {config}")
+            fallback = _fallback(env)
+            using = (
+                f"{fallback.code} from your locale"
+                if fallback.how == "your locale"
+                else (f"{fallback.code}, the default")
+            )
+            mistake = f"region {value!r} in {config} is not known; using {using}."
+            return Chosen(fallback.code, fallback.how, mistake)
+    return _fallback(env)
+
+
+def _fallback(env: Mapping[str, str] | None) -> Chosen:
     from_locale = region_from_locale(os.environ if env is None else env)
-    if from_locale:
+    if from_locale and from_locale in COUNTRIES:
         return Chosen(from_locale, "your locale")
     return Chosen(DEFAULT_REGION, "the default; set region in config.toml")
 
@@ -160,7 +194,8 @@ def report(region: str | None) -> tuple[int, list[str]]:
     regions = load_regions()
     found = regions.get(chosen.code)
     name = found.name if found.name == found.code else f"{found.name} ({found.code})"
-    lines = [f"Help, right now: {name}, from {chosen.how}"]
+    lines = [f"({chosen.mistake})"] if chosen.mistake else []
+    lines.append(f"Help, right now: {name}, from {chosen.how}")
     if not found.known:
         known = ", ".join(sorted(regions.regions))
         lines.append(f"  No numbers for {found.code} are kept here yet (there are for {known}).")

@@ -549,7 +549,10 @@ def default_resources(warn: list[str] | None = None) -> ResourceText:
         regions = helplines.load_regions(path)
     except (OSError, ValueError, KeyError) as e:  # a TOML or UTF-8 error is a ValueError
         raise ScriptError(path, "", f"the crisis resources cannot be read ({e})") from None
-    region = regions.get(helplines.configured_region().code)
+    chosen = helplines.configured_region()
+    if chosen.mistake and warn is not None:
+        warn.append(chosen.mistake)
+    region = regions.get(chosen.code)
     found = ResourceText(regions.intro, tuple(h.say for h in region.help),
                          tuple(h.show for h in region.help),
                          tuple(h.kind for h in region.help))  # fmt: skip
