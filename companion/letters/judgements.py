@@ -155,7 +155,7 @@ def sarcasm(low: str) -> Found:
          or re.search(r"^(?:how |so |real(?:ly)? )?(?:nice|kind|good|thoughtful|generous|sweet)"
                       r" of you to\b", low)
          or re.search(r"\bthanks?(?: you)?(?: a lot| so much)? for (?:nothing|ruin\w*|"
-                      r"spoil\w*|wreck\w*|nothing)\b", low)
+                      r"spoil\w*|wreck\w*)\b", low)
          or re.search(r"\banother (?:brilliant|great|genius|wonderful|fantastic|perfect) "
                       r"(?:idea|plan|move|decision)\b", low))  # fmt: skip
     if m and not re.search(r"\b(?:meant a lot|thank you|appreciate|grateful)\b", low):
