@@ -130,6 +130,9 @@ def ground(
     script: Annotated[
         str, typer.Option("--script", "-s", help="A bundled script's name, or a TOML file.")
     ] = "ground",
+    they_left: Annotated[
+        bool, typer.Option("--they-left", help="For when your partner walked away, not you.")
+    ] = False,
     text: TextOption = False,
     speed: SpeedOption = 1.0,
     listen: Annotated[
@@ -146,7 +149,9 @@ def ground(
     """Start a grounding session: breathe, settle, plan a calm way back."""
     from companion.runner import run_session
 
-    loaded = _load(script)
+    if they_left and script != "ground":
+        raise _fail("companion: use either --they-left or --script, not both", 2)
+    loaded = _load("they-left" if they_left else script)
     settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off,
                          keep_audio=keep_audio)  # fmt: skip
     raise typer.Exit(run_session(loaded, settings))
@@ -298,6 +303,36 @@ def history(
     from companion.replay import show_history
 
     raise typer.Exit(show_history(limit))
+
+
+@app.command()
+def letter(
+    show: Annotated[
+        str | None, typer.Option("--show", metavar="N", help="Show letter N from your history.")
+    ] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", metavar="FILE", help="Also save it as .txt or .md.")
+    ] = None,
+) -> None:
+    """Write instead of shouting: facts, feelings, a wish, a question, the hand-off."""
+    from companion.letters.command import show_letter, write_letter
+
+    raise typer.Exit(show_letter(show, export) if show else write_letter(export))
+
+
+@app.command()
+def resources(
+    region: Annotated[
+        str | None, typer.Option("--region", "-r", help="A country code: US, CA, GB, IE, AU, NZ...")
+    ] = None,
+) -> None:
+    """Show where to get help right now, for your region."""
+    from companion.helplines import report
+
+    code, lines = report(region)
+    for line in lines:
+        typer.echo(line, err=code != 0)
+    raise typer.Exit(code)
 
 
 @scripts_app.command("list")

@@ -63,6 +63,12 @@ def report(echo: Echo = typer.echo) -> int:
     except OSError as e:
         echo(f"cache:    none can be made ({e.strerror or e}): speech is not kept")
     echo("network:  never used")
+    from companion.helplines import configured_region
+
+    region = configured_region()
+    echo(f"region:   {region.code}, from {region.how} (crisis numbers: `companion resources`)")
+    if region.mistake:
+        echo(f"          {region.mistake}")
 
     from companion.speech import list_voices
 

@@ -58,6 +58,11 @@ def show_history(limit: int) -> int:
             "went back" if row.statement else ""
         )  # fmt: skip
         when = row.started_at.strftime("%a %d %b %Y %H:%M")
+        if row.mode == "letter":  # a letter has no distress or return time
+            words = len((row.statement or "").split())
+            typer.echo(f"#{row.id:<4} {when}  {row.script:<10} {words} words{'':<24} "
+                       f"{_status(row)}")  # fmt: skip
+            continue
         typer.echo(
             f"#{row.id:<4} {when}  {row.script:<10} distress {before:>2} -> {after:<2}"
             f"  {back:<16} {_status(row)}"
@@ -99,9 +104,15 @@ def replay_session(ref: str, *, full: bool, settings: Settings) -> int:
             _full(events, out, clock)
         else:
             assert row.statement is not None
-            for words in [row.statement, *_words_on_return(events)]:
-                out.show([words], f"Your words, from session #{row.id}")
-                out.say(words, Role.STATEMENT)
+            if row.mode == "letter":  # read aloud a paragraph at a time
+                parts = row.statement.split("\n\n")
+                out.show(parts, f"Your letter, #{row.id}")
+                for part in parts:
+                    out.say(part, Role.STATEMENT)
+            else:
+                for words in [row.statement, *_words_on_return(events)]:
+                    out.show([words], f"Your words, from session #{row.id}")
+                    out.say(words, Role.STATEMENT)
     except KeyboardInterrupt:
         notice("Stopped the replay.")
         return 130

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion import paths, tomlfile
+from companion import helplines, paths, tomlfile
 from companion.conditions import Condition, ConditionError, parse_condition
 from companion.patterns import Pattern, Phase, PhaseKind
 from companion.replies import Answer, Option, QuestionType, interpret
@@ -100,7 +100,39 @@ class Group:
     counter: str = "rounds"
 
 
-Action = Say | Ask | Safety | Breathe | Guide | Pause | Resources | Closing | BreakTimer | Group
+@dataclass(frozen=True)
+class Move:
+    """One calm thing to say or send, offered with a yes-no question."""
+
+    name: str
+    ask: str
+    text: str  # may name the return time with {return_clock}
+
+
+@dataclass(frozen=True)
+class Compose:
+    """Offers each move in turn; the ones chosen become the closing words, said and saved."""
+
+    intro: str
+    moves: tuple[Move, ...]
+    time: str | None = None  # asks the return time, for a move that names it
+    none: str = "That's okay. You don't need words right now."
+    fit: str = "Would these words fit?"  # asked after a move's words
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Goes on with another script from just after its safety question; this one ends."""
+
+    name: str
+    steps: tuple[Step, ...]
+    script: Script
+
+
+Action = (
+    Say | Ask | Safety | Breathe | Guide | Pause | Resources | Closing | BreakTimer | Group
+    | Compose | Handover
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -116,7 +148,7 @@ class Step:
         action = self.action
         return (
             self.reconnect
-            or isinstance(action, (Closing, BreakTimer))
+            or isinstance(action, (Closing, BreakTimer, Compose, Handover))
             or (isinstance(action, Ask) and action.type is QuestionType.TIME)
         )
 
@@ -126,6 +158,17 @@ class ResourceText:
     intro: str
     lines: tuple[str, ...]
     shown: tuple[str, ...]
+    kinds: tuple[str, ...] = ()  # each line's kind (emergency, crisis, abuse), when known
+
+    def first_for(self, danger: str | None) -> ResourceText:
+        """The same help, what fits the danger first ("someone", "myself", "both")."""
+        if len(self.kinds) != len(self.lines) or len(self.shown) != len(self.lines):
+            return self
+        rank = {kind: i for i, kind in enumerate(helplines.order_for(danger))}
+        order = sorted(range(len(self.lines)), key=lambda i: rank.get(self.kinds[i], len(rank)))
+        return ResourceText(self.intro, tuple(self.lines[i] for i in order),
+                            tuple(self.shown[i] for i in order),
+                            tuple(self.kinds[i] for i in order))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -242,7 +285,7 @@ def _describe(value: object) -> str:
 
 
 _ACTIONS = ("say", "ask", "safety", "breathe", "guide", "pause", "resources", "closing",
-            "break", "repeat", "steps")  # fmt: skip
+            "break", "repeat", "steps", "compose", "switch")  # fmt: skip
 _COMMON = {"when", "reconnect"}
 _KEY_CHARS = set(string.ascii_letters + string.digits + "_")
 
@@ -342,6 +385,10 @@ def _step(path: Path, where: str, raw: object, depth: int, counter: list[int]) -
         action = Closing(f.text("closing"))
     elif kind == "break":
         action = BreakTimer(f.text("break"), f.number("checkin", 5.0, 0, 120) or 0.0)
+    elif kind == "compose":
+        action = _compose(f)
+    elif kind == "switch":
+        action = _handover(f)
     else:
         if depth >= MAX_DEPTH:
             raise ScriptError(path, where, f"steps are nested too deeply (at most {MAX_DEPTH})")
@@ -365,6 +412,54 @@ def _step(path: Path, where: str, raw: object, depth: int, counter: list[int]) -
     reconnect = bool(f.get("reconnect", bool, False))
     f.check_unknown()
     return Step(action, where, when, reconnect)
+
+
+def _compose(f: _Fields) -> Compose:
+    raw = f.get("moves", list, [])
+    moves: list[Move] = []
+    for i, item in enumerate(raw, 1):
+        if not isinstance(item, dict):
+            raise f.fail("moves", f"move {i} must be a table with name, ask and text")
+        m = _Fields(f.path, f"{f.where} move {i}", item)
+        move = Move(_key(m, "name"), m.text("ask"), m.text("text"))
+        m.check_unknown()
+        try:
+            unknown = _template_fields(move.text) - {"return_clock"}
+        except ValueError as e:
+            raise m.fail("text", str(e)) from None
+        if unknown:
+            raise m.fail("text", f"unknown placeholder {{{sorted(unknown)[0]}}}")
+        moves.append(move)
+    if not moves:
+        raise f.fail("moves", "needs at least one move")
+    time = f.get("time", str)
+    if time is None and any("{return_clock}" in m.text for m in moves):
+        raise f.fail("time", "a move names {return_clock}, so ask the time with 'time'")
+    none = f.get("none", str) or Compose.none
+    fit = f.get("fit", str) or Compose.fit
+    return Compose(f.text("compose"), tuple(moves), time, none, fit)
+
+
+_HANDING_OVER: set[Path] = set()  # scripts being read for a switch, so none loops for ever
+
+
+def _handover(f: _Fields) -> Handover:
+    name = f.text("switch")
+    target = find_script(name).resolve()
+    if target in _HANDING_OVER or target == f.path.resolve():
+        raise f.fail("switch", f"{name!r} leads back to a script that switches to it")
+    _HANDING_OVER.add(f.path.resolve())
+    try:
+        script = load_script(target)
+    except ScriptError as e:
+        raise f.fail("switch", f"{name!r} cannot be used ({e})") from None
+    finally:
+        _HANDING_OVER.discard(f.path.resolve())
+    steps = list(script.steps)
+    where = next((i for i, s in enumerate(steps) if isinstance(s.action, Safety)), None)
+    if where is None:
+        raise f.fail("switch", f"{name!r} has no safety question to go on from")
+    return Handover(name, tuple(steps[where + 1 :]), script)
 
 
 def _can_answer(text: str, qtype: QuestionType, options: tuple[Option, ...]) -> bool:
@@ -448,8 +543,19 @@ def _resources(path: Path, raw: object, base: ResourceText | None) -> ResourceTe
 
 
 def default_resources(warn: list[str] | None = None) -> ResourceText:
+    """The help for the person's region (see companion.helplines), or config.toml's own."""
     path = paths.scripts_dir() / "lib" / "resources.toml"
-    found = _resources(path, _read_toml(path), None)
+    try:
+        regions = helplines.load_regions(path)
+    except (OSError, ValueError, KeyError) as e:  # a TOML or UTF-8 error is a ValueError
+        raise ScriptError(path, "", f"the crisis resources cannot be read ({e})") from None
+    chosen = helplines.configured_region()
+    if chosen.mistake and warn is not None:
+        warn.append(chosen.mistake)
+    region = regions.get(chosen.code)
+    found = ResourceText(regions.intro, tuple(h.say for h in region.help),
+                         tuple(h.show for h in region.help),
+                         tuple(h.kind for h in region.help))  # fmt: skip
     config = paths.data_dir() / "config.toml"
     table = (_user_toml(config, warn) or {}).get("resources")
     if table is not None:
@@ -595,6 +701,14 @@ def _step_texts(action: Action) -> list[str]:
         )
     if isinstance(action, BreakTimer):
         return [action.offer]
+    if isinstance(action, Compose):
+        return [
+            action.intro,
+            action.none,
+            *(m.ask for m in action.moves),
+            *(m.text for m in action.moves),
+            *([action.time] if action.time else []),
+        ]
     if isinstance(action, Breathe) and action.intro:
         return [action.intro]
     return []

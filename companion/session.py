@@ -18,6 +18,7 @@ from companion.channels import (
     StopRequested,
 )
 from companion.clock import Clock, sleep
+from companion.compose import compose_words
 from companion.events import (
     NO_REPLY,
     Answered,
@@ -32,6 +33,7 @@ from companion.events import (
     Statement,
     Status,
 )
+from companion.helplines import DANGERS
 from companion.interrupts import Interrupted
 from companion.patterns import schedule
 from companion.readback import describe_time, rating_words, time_words
@@ -54,8 +56,10 @@ from companion.script import (
     BreakTimer,
     Breathe,
     Closing,
+    Compose,
     Group,
     Guide,
+    Handover,
     Pause,
     Resources,
     Safety,
@@ -93,6 +97,7 @@ class Session:
         self.values: dict[str, object] = {}
         self.safe: bool | None = None  # None until the safety question has been answered
         self.outcome = Outcome(Status.RUNNING)
+        self.handed_over = False
 
     # --- running -------------------------------------------------------------------------
 
@@ -122,6 +127,8 @@ class Session:
 
     def _steps(self, steps: tuple[Step, ...]) -> None:
         for step in steps:
+            if self.handed_over:
+                return  # the rest belongs to the script this one handed over to
             if step.is_reconnect and self.safe is not True:
                 continue  # never a "go back and talk" script for someone not known to be safe
             if step.when is not None and not step.when.holds(self.values):
@@ -153,6 +160,10 @@ class Session:
             self._break(action)
         elif isinstance(action, Group):
             self._group(action)
+        elif isinstance(action, Compose):
+            compose_words(self, action)
+        elif isinstance(action, Handover):
+            self._handover(action)
 
     # --- saying and recording -----------------------------------------------------------
 
@@ -395,8 +406,15 @@ class Session:
         answer = self._safety_answer(safety)
         self.safe = answer == YES
         if not self.safe:
-            # Someone not known to be safe: resources first, and breathing only after.
-            self._resources()
+            self._not_safe()
+
+    def _not_safe(self) -> None:
+        """One gentle question tells the two dangers apart; the help that fits comes first,
+        and going somewhere safe is said before anything else is asked."""
+        got = self._listen(self.script.message("danger_ask"), QuestionType.CHOICE, DANGERS)
+        self._answer("danger", got[0] if got else UNSURE, got[1] if got else None)
+        self._resources()
+        self._say(self.script.message("go_safe"), Role.RESOURCE)
 
     def _safety_answer(self, safety: Safety) -> Value:
         """yes only for an unqualified yes; no reply at all is "not sure"."""
@@ -406,7 +424,7 @@ class Session:
         return value
 
     def _resources(self) -> None:
-        res = self.script.resources
+        res = self.script.resources.first_for(str(self.values.get("danger", "")))
         self._say(res.intro, Role.RESOURCE)
         self.out.show(list(res.shown), "Help, right now")
         for line in res.lines:
@@ -468,6 +486,13 @@ class Session:
                 ):
                     continue
                 break
+
+    def _handover(self, handover: Handover) -> None:
+        """Go on with another script (its lines, closing and messages) after its safety."""
+        self.script = handover.script
+        self.out.prepare(script_texts(handover.script))
+        self._steps(handover.steps)
+        self.handed_over = True
 
     def _group(self, group: Group) -> None:
         if group.repeat is None:

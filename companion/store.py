@@ -63,6 +63,16 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         # sure a second process never brings it back twice.
         ("CREATE TABLE brought_back (name TEXT PRIMARY KEY, session_id INTEGER)",),
     ),
+    (
+        "create letters",
+        (
+            """CREATE TABLE letters (
+                session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+                parts TEXT NOT NULL,
+                checks TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 
 
@@ -318,16 +328,17 @@ class Store:
         return [self._row(r) for r in rows]
 
     def session(self, ref: str) -> SessionRow | None:
-        """'last' (the latest with closing words, else the latest), or an id."""
+        """'last' (the latest session with closing words, else the latest session), or an id.
+
+        A letter is kept as a row too, but 'last' means the last closing words, so letters
+        are left out of it; a letter is still found by its id."""
         if ref == "last":
+            sessions = f"SELECT {self._COLUMNS} FROM sessions WHERE mode != 'letter'"
             row = (
                 self.db.execute(
-                    f"SELECT {self._COLUMNS} FROM sessions WHERE statement IS NOT NULL"
-                    " ORDER BY id DESC LIMIT 1"
+                    f"{sessions} AND statement IS NOT NULL ORDER BY id DESC LIMIT 1"
                 ).fetchone()
-                or self.db.execute(
-                    f"SELECT {self._COLUMNS} FROM sessions ORDER BY id DESC LIMIT 1"
-                ).fetchone()
+                or self.db.execute(f"{sessions} ORDER BY id DESC LIMIT 1").fetchone()
             )
         else:
             try:

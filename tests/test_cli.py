@@ -12,7 +12,7 @@ from companion import __version__
 from companion.cli import app
 
 runner = CliRunner()
-SAFE = "yes\n8\n4\nno\nin twenty minutes\nno\n"
+SAFE = "yes\ni did\n8\n4\nno\nin twenty minutes\nno\n"
 
 
 def test_help_lists_every_command() -> None:
@@ -93,7 +93,7 @@ def test_an_unknown_script_name_is_named() -> None:
 
 
 def test_stop_ends_the_session_and_history_shows_it_cut_short() -> None:
-    result = runner.invoke(app, ["ground", "--text", "--speed", "1000"], input="yes\n7\nq\n")
+    result = runner.invoke(app, ["ground", "--text", "--speed", "1000"], input="yes\ni did\n7\nq\n")
     assert result.exit_code == 0 and "We'll stop here" in result.output
     assert "cut short (stopped)" in runner.invoke(app, ["history"]).output
 

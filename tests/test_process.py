@@ -13,7 +13,7 @@ from tests.running import start, type_and_wait
 
 def test_a_piped_session_finishes_and_replays_the_same_words(private_home: Path) -> None:
     done = companion("ground", "--text", "--speed", "100",
-                     stdin="yes\n7\n3\nno\nin twenty minutes\nno\n", home=private_home)  # fmt: skip
+                     stdin="yes\ni did\n7\n3\nno\nin twenty minutes\nno\n", home=private_home)  # fmt: skip
     assert done.returncode == 0, done.stderr
     statement = [line for line in done.stdout.splitlines() if "I'll be back at" in line][-1]
     replay = companion("replay", "last", "--text", home=private_home)
@@ -31,7 +31,7 @@ def test_a_signal_mid_session_exits_calmly_and_is_saved_cut_short(
 ) -> None:
     proc = start("ground", "--text", "--speed", "50", home=private_home)
     # Wait for the distress question: the session is now listening with one answer kept.
-    type_and_wait(proc, "zero to ten", "yes\n")
+    type_and_wait(proc, "zero to ten", "yes\ni did\n")
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130

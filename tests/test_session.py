@@ -25,7 +25,7 @@ def run(replies: list, script_path: Path = GROUND):  # type: ignore[no-untyped-d
     return outcome, out, inp, rec, clock
 
 
-SAFE_PATH = ["yes", "8", "4", "no", "in twenty minutes", "yes"]
+SAFE_PATH = ["yes", "i did", "8", "4", "no", "in twenty minutes", "yes"]
 
 
 def test_full_session_with_a_twenty_minute_break_runs_in_well_under_a_second() -> None:
@@ -80,7 +80,7 @@ def test_cyclic_sighing_cues_every_phase_on_schedule_and_ends_after_an_exhale() 
 
 
 def test_not_safe_offers_resources_and_never_a_return_script() -> None:
-    outcome, out, inp, rec, _ = run(["no", "8", "7", "paced", "6", "enough"])
+    outcome, out, inp, rec, _ = run(["no", "neither", "8", "7", "paced", "6", "enough"])
     text = " ".join(out.lines())
     assert "988" in text and "800 799 7233" in text and "911" in text
     assert any("findahelpline.com" in line for _, lines in out.shown for line in lines)
@@ -94,13 +94,13 @@ def test_not_safe_offers_resources_and_never_a_return_script() -> None:
 
 @pytest.mark.parametrize("reply", ["not sure", "maybe", "i don't know"])
 def test_unsure_about_safety_is_treated_as_not_safe(reply: str) -> None:
-    outcome, out, _, _, _ = run([reply, "3"])
+    outcome, out, _, _, _ = run([reply, "neither", "3"])
     assert outcome.statement is None
     assert out.lines(Role.RESOURCE)
 
 
 def test_silence_at_the_safety_question_leads_to_resources_not_to_yes() -> None:
-    outcome, out, _, rec, _ = run([None, None, None, "3"])
+    outcome, out, _, rec, _ = run([None, None, None, "neither", "3"])
     safe = [a for a in rec.of(Answered) if a.key == "safe"]
     assert safe[0].value == "unsure" and safe[0].source == "default"
     assert out.lines(Role.RESOURCE)
@@ -108,9 +108,9 @@ def test_silence_at_the_safety_question_leads_to_resources_not_to_yes() -> None:
 
 
 def test_unclear_replies_get_a_gentle_reprompt_then_the_default() -> None:
-    _, out, _, rec, _ = run(["yes", "purple", "banana", "very"])
+    _, out, _, rec, _ = run(["yes", "i did", "purple", "banana", "very"])
     said = out.lines()
-    after_first_rating = said[said.index(out.lines(Role.PROMPT)[1]) + 1 :]
+    after_first_rating = said[said.index(out.lines(Role.PROMPT)[2]) + 1 :]
     assert all("zero to ten" in line for line in after_first_rating[:2])
     assert after_first_rating[2] == "That's all right. Let's go on."
     distress = next(a for a in rec.of(Answered) if a.key == "distress")
@@ -119,40 +119,42 @@ def test_unclear_replies_get_a_gentle_reprompt_then_the_default() -> None:
 
 
 def test_another_round_is_offered_while_distress_stays_high_and_is_bounded() -> None:
-    replies = ["yes", "9", "9", "paced", "9", "box", "9", "senses", "", "", "", "", "", "9"]
+    replies = ["yes", "i did", "9", "9", "something different", "paced", "9", "different", "box",
+               "9", "different", "senses", "", "", "", "", "", "9"]  # fmt: skip
     _, out, _, rec, _ = run(replies)
     techniques = [a.value for a in rec.of(Answered) if a.key == "technique"]
-    assert techniques == ["paced", "box", "senses"]  # at most three more rounds
+    # "something different" is asked about, then the technique named; at most three rounds.
+    assert techniques == ["different", "paced", "different", "box", "different", "senses"]
     patterns = {c.pattern for c in rec.of(Cue)}
     assert patterns == {"cyclic-sigh", "paced", "box"}
     assert "Name five things you can see." in out.lines(Role.PROMPT)
 
 
 def test_saying_enough_ends_the_extra_rounds() -> None:
-    _, _, _, rec, _ = run(["yes", "9", "9", "6", "no", "now"])
+    _, _, _, rec, _ = run(["yes", "i did", "9", "9", "enough", "no", "now"])
     assert [a.value for a in rec.of(Answered) if a.key == "technique"] == ["enough"]
 
 
 def test_going_back_now_gives_the_now_statement_and_no_break() -> None:
-    outcome, out, _, _, _ = run(["yes", "8", "3", "no", "now"])
+    outcome, out, _, _, _ = run(["yes", "i did", "8", "3", "no", "now"])
     assert outcome.statement is not None and "I'll be back" not in outcome.statement
     assert outcome.return_at is None
     assert not out.chimes
 
 
 def test_a_short_break_gets_a_gentle_note() -> None:
-    _, out, _, _, _ = run(["yes", "8", "3", "no", "in 5 minutes", "no"])
+    _, out, _, _, _ = run(["yes", "i did", "8", "3", "no", "in 5 minutes", "no"])
     assert any("about twenty minutes" in line for line in out.lines(Role.NOTE))
 
 
 def test_more_than_a_day_is_refused_kindly_and_asked_again() -> None:
-    outcome, out, _, _, _ = run(["yes", "8", "3", "no", "in 30 hours", "in an hour", "no"])
+    outcome, out, _, _, _ = run(["yes", "i did", "8", "3", "no", "in 30 hours", "in an hour", "no"])
     assert any("more than a day" in line for line in out.lines(Role.REPROMPT))
     assert outcome.return_at is not None
 
 
 def test_stop_ends_calmly_and_keeps_answers() -> None:
-    outcome, out, _, rec, _ = run(["yes", "7", "stop"])
+    outcome, out, _, rec, _ = run(["yes", "i did", "7", "stop"])
     assert outcome.status is Status.STOPPED
     assert "We'll stop here" in out.lines(Role.NOTE)[-1]
     assert [r.value for r in rec.of(Rated)] == [7]
@@ -161,15 +163,15 @@ def test_stop_ends_calmly_and_keeps_answers() -> None:
 
 @pytest.mark.parametrize("exc", [KeyboardInterrupt(), Interrupted("SIGTERM")])
 def test_an_interrupt_is_saved_as_cut_short_with_everything_so_far(exc: BaseException) -> None:
-    outcome, _, _, rec, _ = run(["yes", "7", exc])
+    outcome, _, _, rec, _ = run(["yes", "i did", "7", exc])
     assert outcome.status is Status.INTERRUPTED
-    assert [a.key for a in rec.of(Answered)] == ["safe", "distress"]
+    assert [a.key for a in rec.of(Answered)] == ["safe", "who_left", "distress"]
     assert rec.of(Ended) == [Ended(Status.INTERRUPTED)]
 
 
 def test_typed_commands_again_and_help_repeat_without_using_up_retries() -> None:
-    _, out, _, rec, _ = run(["again", "?", "yes", "8"])
-    assert [a.value for a in rec.of(Answered)][:2] == ["yes", "8"]
+    _, out, _, rec, _ = run(["again", "?", "yes", "i did", "8"])
+    assert [a.value for a in rec.of(Answered)][:3] == ["yes", "me", "8"]
     reprompts = out.lines(Role.REPROMPT)
     assert reprompts[0].startswith("First, are you safe")
     assert "say stop" in reprompts[1]

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.audio
 
 # Each reply is spoken when the session opens the microphone, and again if it asks again.
 # "yes" after the time: a heard time is read back ("... Is that right?") before it is used.
-REPLIES = ["yes", "four", "three", "no", "in twenty minutes", "yes", "no"]
+REPLIES = ["yes", "i did", "four", "three", "no", "in twenty minutes", "yes", "no"]
 
 
 def speak(tmp_path: Path, text: str) -> Path:

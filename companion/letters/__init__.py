@@ -1,0 +1,1 @@
+"""Letters: writing instead of shouting, with a checker that offers I-statements."""
