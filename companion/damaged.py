@@ -94,11 +94,26 @@ def _copy(source: sqlite3.Connection, into: sqlite3.Connection) -> int:
                              row)  # fmt: skip
             except sqlite3.Error:
                 continue
+        for row in _letters(source):
+            if row[0] in sessions:
+                try:
+                    into.execute("INSERT INTO letters (session_id, parts, checks) "
+                                 "VALUES (?, ?, ?)", row)  # fmt: skip
+                except sqlite3.Error:
+                    continue
     except sqlite3.Error:
         into.execute("ROLLBACK")
         return 0
     into.execute("COMMIT")
     return len(sessions)
+
+
+def _letters(source: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """The letters that can be read; none from an older history or from damaged pages."""
+    try:
+        return list(source.execute("SELECT session_id, parts, checks FROM letters"))
+    except sqlite3.DatabaseError:
+        return []
 
 
 def _remove(scratch: Path) -> None:

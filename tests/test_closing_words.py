@@ -26,7 +26,7 @@ def run(replies: list[str | None], script_path: Path = GROUND) -> tuple[Outcome,
 
 
 def test_words_for_leaving_name_the_break_and_come_before_it() -> None:
-    outcome, out = run(["yes", "8", "4", "no", "in twenty minutes", "yes"])
+    outcome, out = run(["yes", "i did", "8", "4", "no", "in twenty minutes", "yes"])
     leaving = outcome.statement
     assert leaving is not None and outcome.return_at is not None
     assert "taking a break" in leaving and "I'll be back at" in leaving
@@ -37,7 +37,7 @@ def test_words_for_leaving_name_the_break_and_come_before_it() -> None:
 
 
 def test_at_the_return_time_the_words_for_coming_back_are_said_not_the_break_again() -> None:
-    outcome, out = run(["yes", "8", "4", "no", "in twenty minutes", "yes"])
+    outcome, out = run(["yes", "i did", "8", "4", "no", "in twenty minutes", "yes"])
     back = f"I'm back. I'm calmer. I want us to work this out together. {QUESTION}"
     assert outcome.on_return == back
     after_chime = [text for t, text, _ in out.said if t >= out.chimes[0]]
@@ -46,7 +46,7 @@ def test_at_the_return_time_the_words_for_coming_back_are_said_not_the_break_aga
 
 
 def test_going_back_now_has_one_set_of_words_in_sentence_case_after_the_colon() -> None:
-    outcome, _ = run(["yes", "5", "3", "no", "now"])
+    outcome, _ = run(["yes", "i did", "5", "3", "no", "now"])
     assert outcome.on_return is None and outcome.return_at is None
     assert outcome.statement is not None
     assert "Can I ask you: how do you think we should solve this?" in outcome.statement
@@ -62,17 +62,17 @@ def test_colon_case(text: str, cased: str) -> None:
 
 
 def test_the_own_part_reflection_speaks_to_the_person() -> None:
-    _, out = run(["yes", "5", "3", "yes", "now"])
+    _, out = run(["yes", "i did", "5", "3", "yes", "now"])
     said = " ".join(out.lines())
     assert "Think of one thing you did that made this harder." in said
-    assert "I did" not in said
+    assert "thing I did" not in said
 
 
 @pytest.mark.parametrize("ratings", [["8", "7", "enough"], ["2", "4"]])  # still high, or rising
 def test_now_while_the_body_is_stirred_gets_a_gentle_note_and_twenty_minutes_offered(
     ratings: list[str],
 ) -> None:
-    outcome, out = run(["yes", *ratings, "no", "now", "yes", "no"])
+    outcome, out = run(["yes", "i did", *ratings, "no", "now", "yes", "no"])
     assert any("about twenty minutes to settle" in line for line in out.lines(Role.NOTE))
     assert "Would you like to take twenty minutes first? It's your choice." in out.lines(
         Role.PROMPT
@@ -82,14 +82,14 @@ def test_now_while_the_body_is_stirred_gets_a_gentle_note_and_twenty_minutes_off
 
 
 def test_the_persons_choice_of_now_stands() -> None:
-    outcome, out = run(["yes", "8", "7", "enough", "no", "now", "no"])
+    outcome, out = run(["yes", "i did", "8", "7", "enough", "no", "now", "no"])
     assert any("about twenty minutes to settle" in line for line in out.lines(Role.NOTE))
     assert outcome.return_at is None
     assert outcome.statement is not None and "Can I ask you" in outcome.statement
 
 
 def test_now_with_a_settled_body_is_taken_without_a_note() -> None:
-    outcome, out = run(["yes", "5", "3", "no", "now"])
+    outcome, out = run(["yes", "i did", "5", "3", "no", "now"])
     assert not any("to settle" in line for line in out.lines())
     assert outcome.statement is not None and outcome.return_at is None
 
@@ -111,7 +111,7 @@ def test_a_script_without_words_for_coming_back_says_its_break_words_again(
     assert script.closing is not None and script.closing.back == ""
     clock = FakeClock()
     out = FakeOut(clock)
-    replies = ["yes", "8", "4", "no", "in twenty minutes", "yes"]
+    replies = ["yes", "i did", "8", "4", "no", "in twenty minutes", "yes"]
     outcome = Session(script, out, FakeIn(clock, replies), clock, MemoryRecorder()).run()
     assert outcome.on_return is None
     assert out.lines(Role.STATEMENT)[-1] == outcome.statement
@@ -125,7 +125,7 @@ def test_words_for_coming_back_with_an_unknown_placeholder_are_a_script_error(
 
 
 def test_replay_says_both_sets_of_words(private_home: Path) -> None:
-    stdin = "yes\n8\n4\nno\nin twenty minutes\nno\n"
+    stdin = "yes\ni did\n8\n4\nno\nin twenty minutes\nno\n"
     done = running.run("ground", "--text", "--speed", "1000", home=private_home, stdin=stdin)
     assert done.returncode == 0, done.stderr
     replayed = running.run("replay", "last", "--text", home=private_home)

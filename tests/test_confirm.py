@@ -15,7 +15,7 @@ from companion.timeparse import format_clock
 from tests.fakes import FakeIn, FakeOut, MemoryRecorder
 
 GROUND = Path(__file__).resolve().parent.parent / "scripts" / "ground.toml"
-START = ["yes", "8", "4", "no"]  # safe, two ratings, no own-part question: then the time
+START = ["yes", "i did", "8", "4", "no"]  # safe, two ratings, no own-part question: then the time
 
 
 def key(text: str) -> Heard:
@@ -104,7 +104,7 @@ def test_a_typed_time_is_shown_with_its_clock_time_and_needs_no_yes() -> None:
 
 
 def test_a_heard_rating_is_echoed_briefly_and_a_typed_one_is_not() -> None:
-    _, out, rec = run([key("yes"), voice("seven"), key("4")])
+    _, out, rec = run([key("yes"), key("i did"), voice("seven"), key("4")])
     assert [r.value for r in rec.of(Rated)] == [7, 4]
     said = out.lines()
     assert said[said.index("Seven.") - 1].startswith("How strong is the distress")
@@ -112,7 +112,9 @@ def test_a_heard_rating_is_echoed_briefly_and_a_typed_one_is_not() -> None:
 
 
 def test_a_reply_heard_but_not_understood_is_answered_at_once() -> None:
-    _, out, _ = run([key("yes"), voice("banana phone", confident=False), voice("eight")])
+    _, out, _ = run(
+        [key("yes"), key("i did"), voice("banana phone", confident=False), voice("eight")]
+    )
     said = out.lines()
     gentle = "I heard you, but not the words. Could you say it again, or type it?"
     assert said[said.index(gentle) - 1].startswith("How strong is the distress")
@@ -121,6 +123,6 @@ def test_a_reply_heard_but_not_understood_is_answered_at_once() -> None:
 
 
 def test_a_typed_line_not_understood_gets_the_help_for_the_question() -> None:
-    _, out, _ = run([key("yes"), key("banana"), key("8")])
+    _, out, _ = run([key("yes"), key("i did"), key("banana"), key("8")])
     assert any(re.match(r"I'm not sure I understood\. Say a number", line)
                for line in out.lines(Role.REPROMPT))  # fmt: skip

@@ -37,7 +37,7 @@ def run(heard: list[Heard]) -> MemoryRecorder:
 
 
 def test_every_typed_line_is_kept_in_order_even_when_it_is_not_understood() -> None:
-    typed = ["yes", UNCLEAR, "8", "4", "no", "purple", "in twenty minutes", "no"]
+    typed = ["yes", UNCLEAR, "i did", "8", "4", "no", "purple", "in twenty minutes", "no"]
     rec = run([Heard(text, "key") for text in typed])
     assert [r.text for r in rec.of(Replied)] == typed
     # The unclear lines answer nothing, but they are part of the session.
@@ -50,7 +50,7 @@ def test_what_was_heard_is_kept_with_its_source_and_doubt() -> None:
 
 
 def test_replies_to_a_guided_exercise_are_kept_too() -> None:
-    replies = ["yes", "9", "9", "senses", "a lamp, a chair", "", "", "", "", "3"]
+    replies = ["yes", "i did", "9", "9", "senses", "a lamp, a chair", "", "", "", "", "3"]
     rec = run([Heard(text, "key") for text in replies])
     assert "a lamp, a chair" in [r.text for r in rec.of(Replied)]
 
@@ -58,7 +58,7 @@ def test_replies_to_a_guided_exercise_are_kept_too() -> None:
 def test_replay_full_shows_an_unclear_reply_and_the_log_never_holds_it(
     private_home: Path,
 ) -> None:
-    stdin = f"yes\n{UNCLEAR}\n8\n4\nno\nin twenty minutes\nno\n"
+    stdin = f"yes\n{UNCLEAR}\ni did\n8\n4\nno\nin twenty minutes\nno\n"
     done = running.run("ground", "--text", "--speed", "1000", home=private_home, stdin=stdin)
     assert done.returncode == 0, done.stderr
     replayed = running.run("replay", "last", "--full", "--text", "--speed", "1000",

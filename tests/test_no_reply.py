@@ -27,14 +27,14 @@ def answers(rec: MemoryRecorder, key: str) -> list[Answered]:
 
 
 def test_a_missing_rating_is_kept_as_no_reply_and_never_invented() -> None:
-    _, _, rec = run(["yes", "8", *SILENT, "no", "in twenty minutes", "no"])
+    _, _, rec = run(["yes", "i did", "8", *SILENT, "no", "in twenty minutes", "no"])
     second = answers(rec, "distress")[1]
     assert second.source == NO_REPLY and second.value == "" and not second.replied
     assert [r.value for r in rec.of(Rated)] == [8]
 
 
 def test_a_missing_rating_brings_no_extra_rounds_and_no_its_still_strong() -> None:
-    _, out, rec = run(["yes", "8", *SILENT, "no", "in twenty minutes", "no"])
+    _, out, rec = run(["yes", "i did", "8", *SILENT, "no", "in twenty minutes", "no"])
     said = " ".join(out.lines())
     assert "still strong" not in said
     assert not answers(rec, "technique")
@@ -43,7 +43,7 @@ def test_a_missing_rating_brings_no_extra_rounds_and_no_its_still_strong() -> No
 
 
 def test_silence_at_the_return_time_offers_twenty_minutes_and_a_yes_takes_it() -> None:
-    outcome, out, rec = run(["yes", "8", "4", "no", *SILENT, "yes", "no"])
+    outcome, out, rec = run(["yes", "i did", "8", "4", "no", *SILENT, "yes", "no"])
     assert "Shall I say twenty minutes?" in out.lines(Role.PROMPT)
     assert outcome.return_at is not None and outcome.statement is not None
     ret = answers(rec, "return")[0]
@@ -52,7 +52,7 @@ def test_silence_at_the_return_time_offers_twenty_minutes_and_a_yes_takes_it() -
 
 def test_no_time_is_put_in_the_closing_words_when_nobody_named_or_accepted_one() -> None:
     for after_offer in (["no"], ["not sure"], SILENT):
-        outcome, out, rec = run(["yes", "8", "4", "no", *SILENT, *after_offer])
+        outcome, out, rec = run(["yes", "i did", "8", "4", "no", *SILENT, *after_offer])
         assert outcome.statement is None and outcome.return_at is None
         assert not rec.of(Statement)
         assert any("when you'll be back" in line for line in out.lines(Role.NOTE))
@@ -69,7 +69,7 @@ def test_silence_at_the_safety_question_is_stored_as_no_reply_with_the_default()
 
 def test_piped_input_that_ends_early_is_replayed_as_no_reply(private_home: Path) -> None:
     done = running.run("ground", "--text", "--speed", "1000", home=private_home,
-                       stdin="yes\n8\n4\nno\n")  # fmt: skip
+                       stdin="yes\ni did\n8\n4\nno\n")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "I'll be back" not in done.stdout
     assert "Shall I say twenty minutes?" in done.stdout
