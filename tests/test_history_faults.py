@@ -169,6 +169,28 @@ def test_a_damaged_page_is_found_at_open_set_aside_and_what_can_be_read_is_kept(
     assert session.returncode == 0 and "damaged" not in session.stderr
 
 
+def test_a_letter_in_a_damaged_history_is_copied_with_its_parts(private_home: Path) -> None:
+    import json
+
+    from companion.letters import saved
+    from companion.letters.letter import Letter
+
+    private_home.mkdir(parents=True)
+    store = Store(private_home / "history.db")
+    letter = Letter(facts="You came home at nine.", feelings="I felt alone.", wish="A text.",
+                    question="How should we solve this?", handoff="Read this when ready.")  # fmt: skip
+    number = saved.save(store, letter, AT, Status.FINISHED)
+    store.close()
+    damaged_history(private_home)  # more sessions after it, then a page in the middle damaged
+    shown = run("letter", "--show", str(number), home=private_home)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "Your history file was damaged" in shown.stderr
+    assert "You came home at nine." in shown.stdout and "I felt alone." in shown.stdout
+    with sqlite3.connect(private_home / "history.db") as db:
+        parts = json.loads(db.execute("SELECT parts FROM letters").fetchone()[0])
+    assert parts["facts"] == "You came home at nine."
+
+
 def test_replay_and_forget_on_a_damaged_history_say_so_clearly(private_home: Path) -> None:
     for command in (["replay", "last", "--text"], ["forget", "1"]):
         home = private_home / command[0]
