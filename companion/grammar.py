@@ -39,9 +39,7 @@ def _time_phrases() -> list[str]:
 def phrases(listening: Listening) -> list[str]:
     """Every phrase that is a reply to this question, commands included."""
     q = listening.qtype
-    if q is QuestionType.YES_NO:
-        found = list(YES_NO)
-    elif q is QuestionType.SCALE:
+    if q is QuestionType.SCALE:
         found = list(NUMBERS)
     elif q is QuestionType.CHOICE:
         found = list(NUMBERS[1 : len(listening.options) + 1])
@@ -49,7 +47,9 @@ def phrases(listening: Listening) -> list[str]:
             found += [option.name.replace("-", " "), option.label, *option.words]
     elif q is QuestionType.TIME:
         found = _time_phrases()
-    else:
+    elif q is QuestionType.CONFIRM:
         found = list(CONFIRM)
+    else:  # yes-no, and any question type this does not know (the safety question is one)
+        found = list(YES_NO)
     found += COMMANDS
     return list(dict.fromkeys(p.lower().strip() for p in found if p.strip()))

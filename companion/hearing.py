@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from companion.channels import Listening
-from companion.recognizer import FRAME, NOTHING, RATE, Recognition, Recognizer
+from companion.recognition import FRAME, NOTHING, RATE, Recognition, Recognizer
 from companion.replies import Answer, Command, QuestionType, Said, interpret
 from companion.sounds import read_wav, resample
 from companion.timeparse import ReturnTime
@@ -24,10 +24,10 @@ LEAD_IN, TAIL = 0.5, 1.0  # seconds of silence around a clip, as a microphone wo
 @dataclass(frozen=True)
 class Hearing:
     path: str
-    heard: str | None  # what the recogniser decoded
+    heard: str | None  # what the recogniser heard, reply or not (None: no speech)
     reply: str | None  # the canonical reply, or None when it is not a reply
     seconds: float  # time to find and decode the reply
-    margin: float = float("-inf")  # how well the phrase fits (see recognizer.REJECT_BELOW)
+    score: float = float("-inf")  # how well the words fit (the recogniser's own scale)
 
 
 def canonical(text: str | None, qtype: QuestionType) -> str | None:
@@ -73,4 +73,4 @@ def hear_pcm(pcm: bytes, qtype: QuestionType, recognizer: Recognizer) -> tuple[R
 
 def hear_file(path: Path, qtype: QuestionType, recognizer: Recognizer) -> Hearing:
     found, seconds = hear_pcm(pcm16(path), qtype, recognizer)
-    return Hearing(str(path), found.heard, canonical(found.text, qtype), seconds, found.margin)
+    return Hearing(str(path), found.heard, canonical(found.text, qtype), seconds, found.score)

