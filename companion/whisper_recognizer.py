@@ -23,7 +23,10 @@ from companion.transcripts import hotwords, is_speech, reply_in
 LOGPROB_FLOOR = -0.5  # a transcript less likely than this is heard, but not taken as a reply
 NO_SPEECH_ABOVE = 0.6  # whisper's own judgement that the sound was not speech
 BEAM = 5
-WINDOW = 30  # seconds whisper decodes at once (it pads every input to this)
+# Seconds of audio the encoder sees at once. Whisper was trained on 30 s and pads every input
+# to it; a reply fits in far less, and the encoder's cost grows with the window.
+WINDOW = 30.0
+MAX_TOKENS = 12  # the longest reply ("in an hour and a half") is fewer tokens than this
 QUIET = 10 ** (-25 / 20)  # a frame this far below the reply's loudest is a pause
 
 
@@ -42,35 +45,56 @@ class WhisperRecognizer:
 
     name = "whisper tiny.en (faster-whisper)"
 
-    def __init__(self, path: Path | None = None, beam: int = BEAM, window: int = WINDOW) -> None:
+    def __init__(self, path: Path | None = None, beam: int = BEAM, window: float = WINDOW) -> None:
         # The model is loaded by path, so no hub is ever asked; this only makes sure of it.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
 
         self.model = WhisperModel(str(path or model_path()), device="cpu", compute_type="int8",
                                   cpu_threads=2)  # fmt: skip
-        self.beam, self.window = beam, window
+        self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe",
+                                   language="en")  # fmt: skip
+        self.suppress = get_suppressed_tokens(self.tokenizer, [-1])
+        self.beam, self.frames = beam, round(window * 100)  # 100 feature frames a second
         self.lock = threading.Lock()
 
     def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
-        """(transcript, mean log-probability, no-speech probability) of 16 kHz PCM."""
+        """(transcript, mean log-probability, no-speech probability) of 16 kHz PCM: one pass
+        of the encoder over a window of `window` seconds, and one beam search, no fallback."""
         import numpy as np
+        from faster_whisper.audio import pad_or_trim
 
         audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
-        segments, _ = self.model.transcribe(
-            audio, language="en", beam_size=self.beam, temperature=0.0,
-            without_timestamps=True, condition_on_previous_text=False, hotwords=words,
-            chunk_length=self.window, vad_filter=False,
-        )  # fmt: skip
-        found = list(segments)
-        if not found:
-            return "", float("-inf"), 1.0
-        text = " ".join(s.text.strip() for s in found).strip()
-        logprob = min(s.avg_logprob for s in found)
-        return text, logprob, max(s.no_speech_prob for s in found)
+        features = self.model.feature_extractor(audio)[:, : self.frames]
+        encoded = self.model.encode(pad_or_trim(features, self.frames))
+        prompt = self.model.get_prompt(self.tokenizer, [], without_timestamps=True,
+                                       hotwords=words or None)  # fmt: skip
+        result = self.model.model.generate(
+            encoded, [prompt], beam_size=self.beam, return_scores=True,
+            return_no_speech_prob=True, max_length=len(prompt) + MAX_TOKENS,
+            suppress_blank=True, suppress_tokens=self.suppress,
+        )[0]  # fmt: skip
+        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+        if not tokens:
+            return "", float("-inf"), float(result.no_speech_prob)
+        # As faster-whisper does: the score is length-normalised; +1 for the end token.
+        logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+        text = once(self.tokenizer.decode(tokens).strip())
+        return text, logprob, float(result.no_speech_prob)
 
     def decoding(self, listening: Listening) -> WhisperDecoding:
         return WhisperDecoding(self, listening)
+
+
+def once(text: str) -> str:
+    """A phrase said once: a short window makes whisper repeat it ("seven seven seven")."""
+    words = text.split()
+    for size in range(1, len(words) // 2 + 1):
+        if len(words) % size == 0 and words == words[:size] * (len(words) // size):
+            return " ".join(words[:size])
+    return text
 
 
 def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> Recognition:
