@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from companion import voice_in
 from companion.channels import Heard, Listening
 from companion.console import ConsoleIn
 from companion.recognition import FRAME, RATE, Recognition
 from companion.replies import QuestionType
-from companion.voice_in import Microphone, VoiceAndKeys, capture_utterance
+from companion.voice_in import Microphone, VoiceAndKeys
 
 SILENCE = bytes(FRAME * 2)
 
@@ -25,6 +26,17 @@ def tone_frames(seconds: float) -> list[bytes]:
     voiced = 8000 * np.sin(2 * np.pi * 220 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
     pcm = voiced.astype("<i2").tobytes()
     return [pcm[i : i + FRAME * 2] for i in range(0, len(pcm) - FRAME * 2 + 1, FRAME * 2)]
+
+
+class Loudness:
+    """The speech detector, faked: a loud frame is speech (the tones here are not voices)."""
+
+    def is_speech(self, frame: bytes) -> bool:
+        return float(np.abs(np.frombuffer(frame, "<i2")).max()) > 1000
+
+
+def capture_utterance(*args, **kwargs):  # type: ignore[no-untyped-def]
+    return voice_in.capture_utterance(*args, detector=Loudness(), **kwargs)
 
 
 def feeder(frames: list[bytes]):  # type: ignore[no-untyped-def]
@@ -185,7 +197,7 @@ def merged(typed_text: str, heard: str | None, speech: bool, confident: bool = T
         mic.frames.put(frame)
     typed = ConsoleIn(stream=io.StringIO(typed_text), echo=io.StringIO())
     recognizer = FakeRecognizer(heard, confident, reply)
-    return VoiceAndKeys(typed, mic, recognizer, lambda: False)  # type: ignore[arg-type]
+    return VoiceAndKeys(typed, mic, recognizer, lambda: False, detector=Loudness)  # type: ignore[arg-type]
 
 
 def test_a_spoken_reply_comes_back_as_voice() -> None:
@@ -268,7 +280,8 @@ def voice_and_keys(mic: FakeMic, recognizer: FakeRecognizer) -> tuple[VoiceAndKe
                                                                        list[str]]:  # fmt: skip
     keyboard, notices = Keyboard(), []
     typed = ConsoleIn(stream=keyboard, echo=io.StringIO())
-    inp = VoiceAndKeys(typed, mic, recognizer, lambda: False, notice=notices.append)  # type: ignore[arg-type]
+    inp = VoiceAndKeys(typed, mic, recognizer, lambda: False, notice=notices.append,  # type: ignore[arg-type]
+                       detector=Loudness)  # fmt: skip
     return inp, keyboard, notices
 
 
@@ -308,7 +321,7 @@ def test_replies_are_kept_as_private_recordings_only_when_asked(private_home: Pa
         keeper.belongs_to(7)
         typed = ConsoleIn(stream=io.StringIO(""), echo=io.StringIO())
         inp = VoiceAndKeys(typed, mic, FakeRecognizer("seven"), lambda: False,  # type: ignore[arg-type]
-                           keeper=keeper)  # fmt: skip
+                           keeper=keeper, detector=Loudness)  # fmt: skip
         assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("seven", "voice")
     kept = sorted(session_dir(7).iterdir())
     assert [p.name for p in kept] == ["reply-01.wav"]  # one, from the run that asked
