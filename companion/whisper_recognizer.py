@@ -17,12 +17,16 @@ from typing import Any
 from companion import faults
 from companion.channels import Listening
 from companion.recognition import NOTHING, RATE, Recognition
+from companion.replies import YES, Answer, QuestionType, interpret
 from companion.transcripts import hotwords, is_speech, reply_in
 
 # Thresholds measured on real recordings (bench/bench_hear.py, ../shared/speech2).
-# Measured on speech2 (5 clips a label): from -0.5 to -0.6 takes 1.4% more replies and lets no
-# non-reply through; lower, sighs and moans start to pass as "yes".
-LOGPROB_FLOOR = -0.6  # a transcript less likely than this is heard, but not taken as a reply
+# A transcript less likely than the floor is heard, but not taken as a reply. Measured on
+# speech2 (5 clips a label): down to -1.0 takes 6% more replies and lets no more non-replies
+# through, except as "yes", which sighs and moans start to pass for below -0.6. A "yes" is
+# the costly mistake (at the safety question), so it must clear the higher bar.
+LOGPROB_FLOOR = -1.0
+YES_FLOOR = -0.6
 NO_SPEECH_ABOVE = 0.6  # whisper's own judgement that the sound was not speech
 BEAM = 5
 # Seconds of audio the encoder sees at once. Whisper was trained on 30 s and pads every input
@@ -106,7 +110,13 @@ def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> 
     if not is_speech(text) or no_speech > NO_SPEECH_ABOVE:
         return Recognition(None, None, logprob)
     reply = reply_in(text, listening) if logprob >= LOGPROB_FLOOR else None
+    if reply is not None and logprob < YES_FLOOR and _means_yes(reply):
+        reply = None
     return Recognition(reply, text, logprob, confident=reply is not None)
+
+
+def _means_yes(reply: str) -> bool:
+    return interpret(reply, QuestionType.YES_NO) == Answer(YES)
 
 
 class WhisperDecoding:

@@ -10,7 +10,12 @@ from companion.channels import Listening
 from companion.recognition import Recognition
 from companion.replies import Option, QuestionType
 from companion.transcripts import hotwords, is_speech, reply_in, spoken_form
-from companion.whisper_recognizer import LOGPROB_FLOOR, NO_SPEECH_ABOVE, WhisperDecoding
+from companion.whisper_recognizer import (
+    LOGPROB_FLOOR,
+    NO_SPEECH_ABOVE,
+    YES_FLOOR,
+    WhisperDecoding,
+)
 
 YES_NO, SCALE = Listening(QuestionType.YES_NO), Listening(QuestionType.SCALE)
 TIME, CONFIRM = Listening(QuestionType.TIME), Listening(QuestionType.CONFIRM)
@@ -110,6 +115,15 @@ def test_a_clear_reply_is_taken_and_confident() -> None:
 def test_a_doubtful_reply_is_heard_but_not_taken() -> None:
     found = decoded(YES_NO, ("Yes.", LOGPROB_FLOOR - 0.1, 0.02))
     assert found.text is None and found.heard == "Yes." and not found.confident
+
+
+def test_a_yes_must_clear_a_higher_bar_than_other_replies() -> None:
+    between = (YES_FLOOR + LOGPROB_FLOOR) / 2
+    assert decoded(SCALE, ("Seven.", between, 0.02)).text == "seven"
+    assert decoded(YES_NO, ("No.", between, 0.02)).text == "no"
+    for yes in ("Yes.", "Yeah.", "Yes, I am."):
+        found = decoded(YES_NO, (yes, between, 0.02))
+        assert found.text is None and found.heard == yes and not found.confident
 
 
 def test_speech_with_extra_words_is_heard_but_not_taken() -> None:
