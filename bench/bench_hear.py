@@ -337,6 +337,8 @@ def main() -> None:
     ap.add_argument("--data", help="the folder holding speech2/ and speech/")
     ap.add_argument("--rows", help="comma-separated contenders (default: all)")
     ap.add_argument("--no-noise", action="store_true", help="skip the noisy sets")
+    ap.add_argument("--sets", help=f"comma-separated sets (default: all of {', '.join(ALL)})")
+    ap.add_argument("--only-table", action="store_true", help="no endpointers, latency, memory")
     args = ap.parse_args()
     data = data_dir(args.data)
     replies, others = speech2(data, args.limit)
@@ -364,11 +366,13 @@ def main() -> None:
         hear = make()
         results[name] = {}
         for set_name, clips in sets.items():
-            if set_name not in runs_on:
+            if set_name not in runs_on or (args.sets and set_name not in args.sets.split(",")):
                 continue
             results[name][set_name] = score(hear, clips[::every])
             print(f"{name}: {set_name} done", file=sys.stderr, flush=True)
         table(results)
+    if args.only_table:
+        return
     endpointers(replies, others)
     from companion.whisper_recognizer import WhisperRecognizer
 
