@@ -183,6 +183,10 @@ def open_voice(
         # Cue tones and the chime still work: words go on screen.
         problem = f"{e} Words will be on screen (on Debian/Ubuntu: sudo apt-get install espeak-ng)."
         return VoiceResult(out, problem)
+    except BaseException:  # Ctrl-C or a signal while the voice loads: close what is open
+        synth.close()
+        out.close()
+        raise
     out.synth = synth
     out.screen.pace = False
     return VoiceResult(out, synth.notice)

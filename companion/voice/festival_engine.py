@@ -19,8 +19,9 @@ from companion.voice.engine import EngineError
 
 NAME = "slt"
 VOICE_DIR = Path("/usr/share/festival/voices/us/cmu_us_slt_arctic_hts")
-# slt speaks ~192 words a minute at hts_engine's speed 1 (measured); speed = rate / this.
-REFERENCE_WPM = 192.0
+# slt speaks ~209 words a minute at hts_engine's speed 1 (measured over the default script's
+# lines); speed = rate / this.
+REFERENCE_WPM = 209.0
 TIMEOUT = 30.0
 
 

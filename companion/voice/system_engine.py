@@ -21,9 +21,10 @@ from companion.voice.engine import EngineError, VoiceInfo
 
 WRITE_TIMEOUT = 1.0  # seconds for the engine to finish writing one line (it takes ~10 ms)
 WRITE_ATTEMPTS = 3
-# espeak-ng through pyttsx3 speaks faster than the rate it is given (195 measured for 160):
-# ask for less. 0.87 lands within a few words a minute of the rate meant (measured).
-RATE_FACTOR = 0.87
+# espeak-ng through pyttsx3 speaks short lines faster than the rate it is given (195
+# measured for 160), but over whole lines with their trailing silence it lands on the rate
+# asked (measured over the default script's lines).
+RATE_FACTOR = 1.0
 
 
 def _wait_for_wav(path: Path, timeout: float) -> bool:
