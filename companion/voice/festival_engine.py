@@ -19,9 +19,9 @@ from companion.voice.engine import EngineError
 
 NAME = "slt"
 VOICE_DIR = Path("/usr/share/festival/voices/us/cmu_us_slt_arctic_hts")
-# slt speaks ~209 words a minute at hts_engine's speed 1 (measured over the default script's
-# lines); speed = rate / this.
-REFERENCE_WPM = 209.0
+# hts_engine's speed for `rate` words a minute is rate / REFERENCE_WPM: calibrated over the
+# default script's lines (192 gave 119.9 wpm at 130, 209 gave 110.3).
+REFERENCE_WPM = 177.0
 TIMEOUT = 30.0
 
 

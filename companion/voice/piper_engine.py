@@ -15,9 +15,9 @@ from companion.sounds import RATE, Samples, resample
 from companion.voice.engine import EngineError
 
 NAME = "joe"
-# Piper's joe runs at ~250 words a minute at length_scale 1 (measured over the default
-# script's lines, with our pauses): the scale that gives `rate` is REFERENCE_WPM / rate.
-REFERENCE_WPM = 250.0
+# The length_scale that gives `rate` words a minute is REFERENCE_WPM / rate: calibrated over
+# the default script's lines, pauses included (230 gave 119.5 wpm at 130, 250 gave 111.9).
+REFERENCE_WPM = 212.0
 SENTENCE_PAUSE = 0.45  # seconds between sentences: room to breathe
 NOISE_W = 0.6  # less random phoneme timing than the default 0.8: steadier, calmer
 
