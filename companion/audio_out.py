@@ -64,15 +64,10 @@ def import_sounddevice() -> Any:
 
 
 class AudioOut:
-    def __init__(self, rate: int = RATE, device: int | str | None = None,
-                 opening: Samples | None = None) -> None:  # fmt: skip
-        """`opening`: a sound in the stream's very first block. Played after the stream has
-        started, it would wait behind the latency's worth of silence already queued."""
+    def __init__(self, rate: int = RATE, device: int | str | None = None) -> None:
         sd = import_sounddevice()
         self.rate = rate
         self.mixer = Mixer(rate)
-        if opening is not None:
-            self.mixer.add(opening, 0)
         self.underruns = 0
         self.first_sound: float | None = None  # time.monotonic() the first sample is heard
         self._anchor: tuple[int, float] | None = None  # (frame, stream time it is heard)

@@ -58,6 +58,11 @@ class VoiceOut:
         out: Samples = (samples * np.float32(self.volume)).astype(np.float32)
         return out
 
+    def opening(self) -> None:
+        """A soft tone at once, while the voice loads: the person knows it has started."""
+        if not self.failed:
+            self.audio.play(self._gained(load_asset("opening.wav")))
+
     def cacheable(self, text: str, role: Role) -> bool:
         return role is not Role.STATEMENT and text in self._script_lines
 
@@ -160,17 +165,16 @@ def open_voice(
 ) -> VoiceResult:
     """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
     settings = settings or VoiceSettings()
-    # With a voice, a soft tone at once, in the stream's first block, so the person knows it
-    # has started; the voice loads while it plays (a model loading beside the stream's
-    # opening would slow both on a small machine). Cue tones alone need no engine at all.
-    opening = load_asset("opening.wav") * np.float32(settings.volume) if speak else None
     try:
-        audio = AudioOut(opening=opening)
+        audio = AudioOut()
     except AudioError as e:
         return VoiceResult(None, str(e))
     out = VoiceOut(audio, None, clock, speed, settings.volume)
-    if not speak:
+    if not speak:  # cue tones alone need no engine at all: the first cue plays at once
         return VoiceResult(out)
+    # The first sound plays before any model loads; the voice loads while it plays (a model
+    # loading beside the stream's opening would slow both on a small machine).
+    out.opening()
     synth = Synth(paths.cache_dir() / "speech", settings)
     try:
         synth.wait_ready()

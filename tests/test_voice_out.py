@@ -190,34 +190,3 @@ def pacer_line(pacer: object) -> str:
 
     p = pacer
     return line(p.pattern, p.starts, p.clock.monotonic() - p.t0)  # type: ignore[attr-defined]
-
-
-def test_with_a_voice_the_opening_tone_is_in_the_streams_first_block_and_at_the_volume(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from companion.sounds import load_asset
-    from companion.speech import SpeechError, VoiceSettings
-    from companion.voice_out import open_voice
-
-    given: list[object] = []
-
-    def fake_output(opening: np.ndarray | None = None) -> FakeAudio:
-        given.append(opening)
-        return FakeAudio()
-
-    class NoVoice:
-        def __init__(self, *args: object) -> None:
-            pass
-
-        def wait_ready(self) -> str:
-            raise SpeechError("No speech voice is available.")
-
-        def close(self) -> None:
-            pass
-
-    monkeypatch.setattr("companion.voice_out.AudioOut", fake_output)
-    monkeypatch.setattr("companion.voice_out.Synth", NoVoice)
-    open_voice(FakeClock(), settings=VoiceSettings(volume=0.5))
-    open_voice(FakeClock(), settings=VoiceSettings(volume=0.5), speak=False)
-    assert np.allclose(given[0], load_asset("opening.wav") * 0.5)  # type: ignore[arg-type]
-    assert given[1] is None  # cue tones only: the first cue is the first sound
