@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-RUN_DEBS := espeak-ng libportaudio2
+RUN_DEBS := espeak-ng libportaudio2 festival festvox-us-slt-hts
 TEST_DEBS := $(RUN_DEBS) pulseaudio pulseaudio-utils libasound2-plugins strace
 
 .PHONY: ground test lint bench system-run system-test clean

@@ -7,6 +7,8 @@ import threading
 import time
 from typing import Any
 
+import numpy as np
+
 from companion import faults
 from companion.logs import log
 from companion.mixer import Mixer, Playing
@@ -67,6 +69,7 @@ class AudioOut:
         self.rate = rate
         self.mixer = Mixer(rate)
         self.underruns = 0
+        self.first_sound: float | None = None  # time.monotonic() the first sample is heard
         self._anchor: tuple[int, float] | None = None  # (frame, stream time it is heard)
         self._last_callback = time.monotonic()
         self._started = threading.Event()
@@ -94,10 +97,17 @@ class AudioOut:
         if self._stop_after is not None and time.monotonic() - self._opened > self._stop_after:
             raise self._sd.CallbackAbort  # as a device that vanishes
         first = self.mixer.frame
-        outdata[:, 0] = self.mixer.render(frames)
+        block = self.mixer.render(frames)
+        outdata[:, 0] = block
         dac = time_info.outputBufferDacTime or (self.stream.time + self.stream.latency)
         self._anchor = (first, dac)
         self._last_callback = time.monotonic()
+        if self.first_sound is None and block.any():
+            # When the first sample reaches the speaker, on this process's monotonic clock
+            # (the stream's own clock may have another origin): what bench_first_sound reads.
+            at = int(np.flatnonzero(block)[0])
+            now = time_info.currentTime or self.stream.time
+            self.first_sound = self._last_callback + (dac - now) + at / self.rate
         self._started.set()
 
     @property
@@ -135,6 +145,8 @@ class AudioOut:
     def close(self) -> None:
         log.info("sound output closed after %d frames, %d underruns", self.mixer.frame,
                  self.underruns)  # fmt: skip
+        if self.first_sound is not None:
+            log.info("first sound heard at monotonic %.4f", self.first_sound)
         try:
             self.mixer.cancel_all()
             time.sleep(min(self.latency + 0.02, 0.3))  # let the fade-out play

@@ -37,18 +37,23 @@ RateOption = Annotated[
     int | None, typer.Option("--rate", min=60, max=400, help="Speaking rate, words a minute.")
 ]  # fmt: skip
 SoftOption = Annotated[bool, typer.Option("--soft", help="Quieter and slower, near a whisper.")]
+VolumeOption = Annotated[
+    float | None, typer.Option("--volume", min=0.05, max=1.0, help="Loudness, 0.05 to 1.0.")
+]  # fmt: skip
 VoiceOffOption = Annotated[
     bool, typer.Option("--voice-off", help="Cue tones only: words on screen, replies typed.")
 ]  # fmt: skip
 
 
 def _settings(text: bool, speed: float, voice: str | None, rate: int | None, soft: bool,
-              **more: bool) -> Settings:  # fmt: skip
+              volume: float | None = None, **more: bool) -> Settings:  # fmt: skip
     from companion.config import VoiceChoice, voice_settings
     from companion.runner import Settings
 
+    if voice is not None:
+        _check_voice(voice)
     warnings: list[str] = []
-    chosen = _settings_file(lambda: voice_settings(VoiceChoice(voice, rate, soft or None),
+    chosen = _settings_file(lambda: voice_settings(VoiceChoice(voice, rate, soft or None, volume),
                                                    warnings))  # fmt: skip
     _warn(warnings)
     return Settings(text=text, speed=speed, voice=chosen, **more)
@@ -79,6 +84,15 @@ def _settings_file(read: Callable[[], T]) -> T:
     except FileUnusable as e:
         raise _fail(f"companion: your settings file {e.path} cannot be used: {e.problem}.",
                     2) from None  # fmt: skip
+
+
+def _check_voice(name: str) -> None:
+    from companion.voice.catalog import UnknownVoice, check_voice
+
+    try:
+        check_voice(name)
+    except UnknownVoice as e:
+        raise _fail(f"companion: {e}", 2) from None
 
 
 def _version(value: bool) -> None:
@@ -145,6 +159,7 @@ def ground(
     voice: VoiceOption = None,
     rate: RateOption = None,
     soft: SoftOption = False,
+    volume: VolumeOption = None,
 ) -> None:
     """Start a grounding session: breathe, settle, plan a calm way back."""
     from companion.runner import run_session
@@ -152,7 +167,7 @@ def ground(
     if they_left and script != "ground":
         raise _fail("companion: use either --they-left or --script, not both", 2)
     loaded = _load("they-left" if they_left else script)
-    settings = _settings(text, speed, voice, rate, soft, listen=listen, speak=not voice_off,
+    settings = _settings(text, speed, voice, rate, soft, volume, listen=listen, speak=not voice_off,
                          keep_audio=keep_audio)  # fmt: skip
     raise typer.Exit(run_session(loaded, settings))
 
@@ -169,6 +184,7 @@ def breathe(
     voice: VoiceOption = None,
     rate: RateOption = None,
     soft: SoftOption = False,
+    volume: VolumeOption = None,
 ) -> None:
     """Breathe with cues, nothing else: no questions."""
     from pathlib import Path
@@ -187,7 +203,8 @@ def breathe(
     except ScriptError as e:
         raise _fail(f"companion: {e.problem}", 2) from None
     _warn(warnings)
-    settings = _settings(text, speed, voice, rate, soft, listen=False, speak=not voice_off)
+    settings = _settings(text, speed, voice, rate, soft, volume, listen=False,
+                         speak=not voice_off)  # fmt: skip
     raise typer.Exit(run_session(script, settings))
 
 
@@ -263,17 +280,18 @@ def doctor(
 
 
 @app.command()
-def voices() -> None:
-    """List the voices companion can speak with."""
-    from companion.speech import list_voices
+def voices(
+    sample: Annotated[
+        str | None, typer.Option("--sample", metavar="NAME", help="Play a line in this voice.")
+    ] = None,
+) -> None:
+    """List the voices companion can speak with, by engine; * marks the default."""
+    from companion.voice_samples import play_sample, show_voices
 
-    found = list_voices()
-    if not found:
-        raise _fail("No speech voices were found (on Debian/Ubuntu: sudo apt-get install "
-                    "espeak-ng). companion still works in text mode.", 1)  # fmt: skip
-    for v in found:
-        langs = ", ".join(v.languages)
-        typer.echo(f"{v.id:<28} {v.name:<28} {langs}")
+    if sample is None:
+        raise typer.Exit(show_voices(typer.echo))
+    _check_voice(sample)
+    raise typer.Exit(play_sample(sample, typer.echo))
 
 
 @app.command()
@@ -287,11 +305,12 @@ def replay(
     voice: VoiceOption = None,
     rate: RateOption = None,
     soft: SoftOption = False,
+    volume: VolumeOption = None,
 ) -> None:
     """Say your closing words again (--full: the whole session)."""
     from companion.replay import replay_session
 
-    settings = _settings(text, speed, voice, rate, soft, listen=False)
+    settings = _settings(text, speed, voice, rate, soft, volume, listen=False)
     raise typer.Exit(replay_session(_session_ref(session), full=full, settings=settings))
 
 

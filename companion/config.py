@@ -17,10 +17,11 @@ class VoiceChoice:
     voice: str | None = None
     rate: int | None = None
     soft: bool | None = None
+    volume: float | None = None  # 0.05 to 1.0 of full output
 
 
 def voice_settings(choice: VoiceChoice, warn: list[str] | None = None) -> VoiceSettings:
-    """[voice] in config.toml (voice, rate, soft), then the options on top."""
+    """[voice] in config.toml (voice, rate, soft, volume), then the options on top."""
     path = paths.data_dir() / CONFIG_FILE
     raw: object = {}
     if tomlfile.present(path):
@@ -35,5 +36,9 @@ def voice_settings(choice: VoiceChoice, warn: list[str] | None = None) -> VoiceS
     rate_value = choice.rate if choice.rate is not None else table.get("rate")
     rate = rate_value if isinstance(rate_value, int) and 60 <= rate_value <= 400 else base.rate
     soft_value = choice.soft if choice.soft is not None else table.get("soft")
-    settings = VoiceSettings(str(voice) if voice else None, rate, base.volume)
+    volume_value = choice.volume if choice.volume is not None else table.get("volume")
+    volume = (float(volume_value) if isinstance(volume_value, (int, float))
+              and not isinstance(volume_value, bool) and 0.05 <= volume_value <= 1.0
+              else base.volume)  # fmt: skip
+    settings = VoiceSettings(str(voice) if voice else None, rate, volume)
     return settings.softened() if soft_value is True else settings

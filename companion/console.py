@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from companion.channels import Heard, Listening
 from companion.clock import Clock, sleep
 from companion.events import Role
-from companion.pacer import Pacer
+from companion.pacer import Pacer, Timeline
 from companion.patterns import Pattern, PhaseStart
 from companion.replies import QuestionType
 
@@ -122,12 +122,15 @@ class TextOut:
     def prepare(self, texts: list[str]) -> None:
         pass
 
-    def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float) -> None:
+    def begin_breathing(self, pattern: Pattern, starts: list[PhaseStart], t0: float,
+                        timeline: Timeline | None = None) -> None:  # fmt: skip
+        """`timeline`: what the bar follows (voice mode: the audio clock); the session's
+        clock by default."""
         self._end_pacer()
         self._shown = []
         if self.tty and starts and self.marks is _FANCY:  # the bar needs block characters
             try:
-                self._pacer = Pacer(self.stream, self.clock, pattern, starts, t0)
+                self._pacer = Pacer(self.stream, timeline or self.clock, pattern, starts, t0)
             except Exception:  # a terminal that cannot draw gets the plain lines instead
                 self._pacer = None
 

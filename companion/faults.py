@@ -3,6 +3,7 @@
 Set COMPANION_FAULTS to a comma-separated list of NAME or NAME=VALUE:
 
     no-portaudio, no-output, no-input, no-tts   that part is missing from the start
+    no-piper                                    the neural voice is not installed
     output-dies=SECONDS, input-dies=SECONDS     the device stops that long after it opened
     tts-fails=N                                 the Nth line (from 1) cannot be rendered
     recognizer-raises                           every recognition raises

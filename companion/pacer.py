@@ -4,12 +4,19 @@ exhale, drawn from the same session clock that places the cues."""
 from __future__ import annotations
 
 import threading
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from companion.clock import Clock
 from companion.patterns import Pattern, PhaseKind, PhaseStart
 
 WIDTH = 30
+
+
+class Timeline(Protocol):
+    """Where the run is now, in session seconds: the session clock, or the audio clock."""
+
+    def monotonic(self) -> float: ...
+
+
 _MARK = {PhaseKind.INHALE: "↑", PhaseKind.HOLD: "–", PhaseKind.EXHALE: "↓"}
 
 
@@ -45,7 +52,7 @@ def line(pattern: Pattern, starts: list[PhaseStart], elapsed: float) -> str:
 class Pacer:
     """Redraws the line a few times a second until the run ends or it is stopped."""
 
-    def __init__(self, stream: TextIO, clock: Clock, pattern: Pattern,
+    def __init__(self, stream: TextIO, clock: Timeline, pattern: Pattern,
                  starts: list[PhaseStart], t0: float) -> None:  # fmt: skip
         from rich.console import Console
         from rich.live import Live

@@ -17,6 +17,40 @@ import numpy.typing as npt
 
 RATE = 22050  # the rate the speech engine renders at, so every sound mixes without resampling
 Samples = npt.NDArray[np.float32]
+# One loudness for speech, cue tones and the chime (gated RMS, dB full scale): nothing
+# startles, and no cue is lost under the voice.
+LEVEL_DB = -22.0
+PEAK_LIMIT = 0.9
+_BLOCK = 0.05  # seconds per loudness block
+_RELATIVE_GATE = 12.0  # dB below the mean: pauses and fading tails do not count
+
+
+def loudness_db(samples: Samples, rate: int = RATE) -> float:
+    """Gated RMS in dB full scale, the way loudness meters skip silence: the mean power of
+    the 50 ms blocks that are no more than 12 dB below the mean of all sounding blocks."""
+    block = max(1, int(_BLOCK * rate))
+    n = len(samples) // block
+    if n == 0:
+        return -120.0
+    power = np.mean(samples[: n * block].astype(np.float64).reshape(n, block) ** 2, axis=1)
+    sounding = power[power > 1e-7]  # -70 dB: silence
+    if len(sounding) == 0:
+        return -120.0
+    gate = np.mean(sounding) * 10 ** (-_RELATIVE_GATE / 10)
+    return float(10 * np.log10(np.mean(sounding[sounding >= gate])))
+
+
+def leveled(samples: Samples, target_db: float = LEVEL_DB, rate: int = RATE) -> Samples:
+    """Scaled to `target_db` of loudness, peaks kept under PEAK_LIMIT (quieter if they must)."""
+    now = loudness_db(samples, rate)
+    if now <= -120.0:
+        return samples
+    gain = 10 ** ((target_db - now) / 20)
+    peak = float(np.abs(samples).max()) * gain
+    if peak > PEAK_LIMIT:
+        gain *= PEAK_LIMIT / peak
+    out: Samples = (samples * gain).astype(np.float32)
+    return out
 
 
 def _envelope(n: int, attack: float, release: float) -> npt.NDArray[np.float64]:
@@ -28,7 +62,7 @@ def _envelope(n: int, attack: float, release: float) -> npt.NDArray[np.float64]:
     return env
 
 
-def glide(start_hz: float, end_hz: float, seconds: float, level: float = 0.18) -> Samples:
+def glide(start_hz: float, end_hz: float, seconds: float, level: float = 1.0) -> Samples:
     """A soft tone sliding in pitch: rising for breathing in, falling for breathing out."""
     n = int(seconds * RATE)
     freq = np.geomspace(start_hz, end_hz, n)
@@ -37,7 +71,7 @@ def glide(start_hz: float, end_hz: float, seconds: float, level: float = 0.18) -
     return (level * tone * _envelope(n, 0.04, 0.12) / 1.15).astype(np.float32)
 
 
-def chime(seconds: float = 2.0, level: float = 0.22) -> Samples:
+def chime(seconds: float = 2.0, level: float = 1.0) -> Samples:
     """A small bell: a few inharmonic partials fading out."""
     n = int(seconds * RATE)
     t = np.arange(n) / RATE
@@ -47,10 +81,12 @@ def chime(seconds: float = 2.0, level: float = 0.22) -> Samples:
 
 
 ASSETS: dict[str, Callable[[], Samples]] = {
-    "inhale.wav": lambda: glide(330.0, 440.0, 0.45),
-    "hold.wav": lambda: glide(392.0, 392.0, 0.3, level=0.12),
-    "exhale.wav": lambda: glide(440.0, 330.0, 0.45),
-    "chime.wav": chime,
+    "inhale.wav": lambda: leveled(glide(330.0, 440.0, 0.45)),
+    "hold.wav": lambda: leveled(glide(392.0, 392.0, 0.3), LEVEL_DB - 2.0),  # a softer mark
+    "exhale.wav": lambda: leveled(glide(440.0, 330.0, 0.45)),
+    "chime.wav": lambda: leveled(chime(), LEVEL_DB + 1.0),  # the return: never the quietest
+    # The first sound of a session, short and soft: it has started, the voice is coming.
+    "opening.wav": lambda: leveled(glide(294.0, 392.0, 0.35), LEVEL_DB - 2.0),
 }
 
 

@@ -1,27 +1,29 @@
-"""Speech synthesis: pyttsx3 renders each line to a WAV once; lines are cached on disk.
+"""Speech synthesis: one engine (Piper's neural voice by default) renders each line once,
+on its own thread; lines of the script are cached on disk, lines that carry the person's own
+words never are.
 
-The driver's traps (see pyttsx3's espeak driver): one utterance per runAndWait, never say(),
-and it prints "Audio saved to ..." on stdout. The engine lives in one worker thread that owns
-it for its whole life.
+The engine lives in one worker thread that owns it for its whole life. Lines asked for now
+go ahead of lines rendered ahead of time.
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
+import heapq
+import itertools
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from companion import faults
 from companion.logs import log
-from companion.sounds import RATE, Samples, read_wav, resample
+from companion.sounds import RATE, Samples, leveled, read_wav, to_wav_bytes
+from companion.voice.engine import Engine, EngineError, VoiceInfo
 
-CACHE_VERSION = "1"
-WRITE_TIMEOUT = 1.0  # seconds for the engine to finish writing one line (it takes ~10 ms)
-WRITE_ATTEMPTS = 3
+CACHE_VERSION = "2"
+NOW, AHEAD = 0, 1  # job priorities: a line to be said now, a line rendered ahead of time
 
 
 class SpeechError(Exception):
@@ -30,38 +32,13 @@ class SpeechError(Exception):
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    voice: str | None = None  # an engine voice id; None is the engine's default
-    rate: int = 160  # words per minute: a little slower than the engine's 200
-    volume: float = 0.85
+    voice: str | None = None  # a name from `companion voices`; None is the default voice
+    rate: int = 130  # words a minute, measured from the audio: calm, unhurried guidance
+    volume: float = 0.85  # of full output, for every sound: speech, cues and chime
 
     def softened(self) -> VoiceSettings:
-        """Quieter and slower: a near-whisper makes people lean in."""
-        return VoiceSettings(self.voice, max(90, self.rate - 30), round(self.volume * 0.6, 2))
-
-
-@dataclass(frozen=True)
-class Voice:
-    id: str
-    name: str
-    languages: tuple[str, ...]
-
-
-def _wait_for_wav(path: Path, timeout: float) -> bool:
-    """True once `path` is a whole WAV file (its header's length matches its size)."""
-    import time
-    import wave
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with wave.open(str(path), "rb") as w:
-                expected = w.getnframes() * w.getsampwidth() * w.getnchannels()
-            if expected > 0 and path.stat().st_size >= 44 + expected:
-                return True
-        except (OSError, EOFError, wave.Error):
-            pass
-        time.sleep(0.002)
-    return False
+        """Slower, and 10.5 dB quieter: a near-whisper makes people lean in."""
+        return VoiceSettings(self.voice, max(90, self.rate - 20), round(self.volume * 0.3, 3))
 
 
 def trim_leading_silence(samples: Samples, level: float = 0.003, keep: float = 0.01) -> Samples:
@@ -75,123 +52,127 @@ def trim_leading_silence(samples: Samples, level: float = 0.003, keep: float = 0
     return samples[start:]
 
 
-def _engine_id() -> str:
-    """Which engine renders: part of every cache key, so a new engine never plays old audio."""
-    import sys
-    from importlib import metadata
-
-    try:
-        version = metadata.version("pyttsx3")
-    except metadata.PackageNotFoundError:
-        version = "?"
-    return f"pyttsx3-{version}-{sys.platform}"
+EngineOpener = Callable[[str | None, int, Path], tuple[Engine, str]]
 
 
-def _silence_driver_prints() -> None:
-    try:
-        import pyttsx3.drivers.espeak as espeak_driver
-    except Exception:  # other platforms have other drivers
-        return
-    espeak_driver.print = lambda *args, **kwargs: None
+def _open_engine(voice: str | None, rate: int, scratch: Path) -> tuple[Engine, str]:
+    from companion.voice.catalog import open_engine
+
+    return open_engine(voice, rate, scratch)
+
+
+def _planned_key(voice: str | None) -> str:
+    from companion.voice.catalog import planned_key
+
+    return planned_key(voice)
+
+
+@dataclass
+class _Job:
+    text: str
+    cache: bool
+    future: Future[Samples]
 
 
 class Synth:
-    """Renders lines to cached WAV files, in order, on its own thread."""
+    """Renders lines in the background; `render` waits for one."""
 
-    def __init__(self, cache: Path, settings: VoiceSettings) -> None:
+    def __init__(self, cache: Path, settings: VoiceSettings,
+                 opener: EngineOpener = _open_engine) -> None:  # fmt: skip
         self.cache, self.settings = cache, settings
         cache.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.broken: str | None = None  # set when the engine stops answering or fails
-        self._jobs: queue.Queue[tuple[str, Future[Path]] | None] = queue.Queue()
-        self._pending: dict[str, Future[Path]] = {}
-        self._lock = threading.Lock()
+        self.notice = ""  # set when the chosen voice could not load and another speaks
+        self._opener = opener
+        self._jobs: list[tuple[int, int, _Job | None]] = []
+        self._order = itertools.count()
+        self._wake = threading.Condition()
+        self._pending: dict[tuple[str, bool], _Job] = {}
         self._ready: Future[str] = Future()
         self._rendered = 0
-        # Known without starting the engine: cached lines play at once.
-        self.engine_name = _engine_id()
+        # Known without loading the engine: cached lines play while it loads.
+        self.engine_name = _planned_key(settings.voice)
         self._thread = threading.Thread(target=self._work, name="speech", daemon=True)
         self._thread.start()
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        """Raises SpeechError when there is no speech engine."""
+    def wait_ready(self, timeout: float = 30.0) -> str:
+        """The engine's name; raises SpeechError when there is no speech engine."""
         try:
-            self._ready.result(timeout=timeout)
+            return self._ready.result(timeout=timeout)
         except TimeoutError:
             raise SpeechError("The speech engine did not start.") from None
 
+    def _next(self) -> _Job | None:
+        with self._wake:
+            while not self._jobs:
+                self._wake.wait()
+            return heapq.heappop(self._jobs)[2]
+
     def _work(self) -> None:
         try:
-            if faults.on("no-tts"):
-                raise RuntimeError("libespeak-ng.so.1: cannot open shared object file")
-            import pyttsx3
-
-            _silence_driver_prints()
-            engine = pyttsx3.init()
-            if self.settings.voice:
-                engine.setProperty("voice", self.settings.voice)
-            engine.setProperty("rate", self.settings.rate)
-            engine.setProperty("volume", self.settings.volume)
-            # Property changes are queued commands: run them now, or the first line can race
-            # them and come out empty.
-            engine.runAndWait()
-        except Exception as e:  # no espeak-ng, no voice, broken driver: all mean "no voice"
-            self.broken = f"No speech voice is available ({e})."
+            engine, self.notice = self._opener(self.settings.voice, self.settings.rate, self.cache)
+        except Exception as e:  # no engine at all: every line goes on screen
+            self.broken = str(e) if isinstance(e, EngineError) else f"No speech voice ({e})."
             self._ready.set_exception(SpeechError(self.broken))
-            while (job := self._jobs.get()) is not None:
-                job[1].set_exception(SpeechError(self.broken))
+            while (job := self._next()) is not None:
+                if not job.future.done():
+                    job.future.set_exception(SpeechError(self.broken))
             return
+        if engine.key != self.engine_name:
+            self.engine_name = engine.key
         self._ready.set_result(self.engine_name)
-        while (job := self._jobs.get()) is not None:
-            text, future = job
+        while (job := self._next()) is not None:
+            if job.future.done():
+                continue  # asked for twice, at both priorities
             try:
-                path = self._path(text)
-                if not path.exists():
-                    self._render_file(engine, text, path)
-                future.set_result(path)
+                job.future.set_result(self._make(engine, job.text, job.cache))
             except Exception as e:
-                future.set_exception(e if isinstance(e, SpeechError) else SpeechError(str(e)))
+                job.future.set_exception(e if isinstance(e, SpeechError) else SpeechError(str(e)))
             finally:
-                with self._lock:
-                    self._pending.pop(text, None)
+                with self._wake:
+                    self._pending.pop((job.text, job.cache), None)
+        engine.close()
 
-    def _render_file(self, engine: Any, text: str, path: Path) -> None:
-        tmp = path.with_suffix(".tmp.wav")
-        for _attempt in range(WRITE_ATTEMPTS):
-            engine.save_to_file(text, str(tmp))
-            engine.runAndWait()
-            # The espeak driver's loop can return before its own synthesis thread has written
-            # the file, and now and then loses a line: wait for it, and ask again. A late
-            # write from a lost attempt is the same line to the same file, so it is harmless.
-            if _wait_for_wav(tmp, WRITE_TIMEOUT):
-                tmp.chmod(0o600)  # lines can hold the person's own words
-                tmp.replace(path)
-                return
-            log.warning("speech engine: no audio for %d characters, asking again", len(text))
-        self.broken = f"the speech engine produced nothing for {text!r}"
-        raise SpeechError(self.broken)
+    def _make(self, engine: Engine, text: str, cache: bool) -> Samples:
+        path = self._path(text)
+        if cache and path.exists():
+            return read_wav(path)[0]
+        try:
+            samples = trim_leading_silence(leveled(engine.render(text, self.settings.rate)))
+        except EngineError as e:
+            raise SpeechError(str(e)) from None
+        if cache:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(to_wav_bytes(samples))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return samples
 
     def _path(self, text: str) -> Path:
-        s = self.settings
-        key = "\x1f".join([CACHE_VERSION, self.engine_name, str(s.voice), str(s.rate),
-                           str(s.volume), text])  # fmt: skip
+        key = "\x1f".join([CACHE_VERSION, self.engine_name, str(self.settings.voice),
+                           str(self.settings.rate), text])  # fmt: skip
         return self.cache / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
 
-    def request(self, text: str) -> Future[Path]:
-        """Render `text` (or find it in the cache) without waiting."""
-        path = self._path(text)
-        if path.exists():
-            done: Future[Path] = Future()
-            done.set_result(path)
-            return done
-        with self._lock:
-            future = self._pending.get(text)
-            if future is None:
-                future = Future()
-                self._pending[text] = future
-                self._jobs.put((text, future))
-            return future
+    def request(self, text: str, cache: bool = True, now: bool = False) -> Future[Samples]:
+        """Render `text` (or find it in the cache) without waiting. `cache=False` for a line
+        that carries the person's own words or answers: it is never written to disk."""
+        future: Future[Samples]
+        with self._wake:
+            job = self._pending.get((text, cache))
+            if job is None:
+                if cache and self._path(text).exists():
+                    future = Future()
+                    future.set_result(read_wav(self._path(text))[0])
+                    return future
+                job = _Job(text, cache, Future())
+                self._pending[(text, cache)] = job
+            elif not now:
+                return job.future
+            heapq.heappush(self._jobs, (NOW if now else AHEAD, next(self._order), job))
+            self._wake.notify()
+            return job.future
 
-    def render(self, text: str, timeout: float = 5.0) -> Samples:
+    def render(self, text: str, cache: bool = True, timeout: float = 10.0) -> Samples:
         """The line's samples; raises SpeechError at once once the engine has hung."""
         if self.broken:
             raise SpeechError(self.broken)
@@ -199,34 +180,29 @@ class Synth:
         if self._rendered == faults.number("tts-fails"):
             raise SpeechError("the speech engine could not render this line")
         try:
-            path = self.request(text).result(timeout=timeout)
+            return self.request(text, cache, now=True).result(timeout=timeout)
         except TimeoutError:
-            # The driver can hang inside its own loop; one wait is enough to know.
+            # An engine can hang inside its own loop; one wait is enough to know.
             self.broken = "the speech engine stopped answering"
+            log.warning("speech engine: %s", self.broken)
             raise SpeechError(self.broken) from None
-        samples, rate = read_wav(path)
-        return trim_leading_silence(resample(samples, rate))
 
-    def close(self) -> None:
-        self._jobs.put(None)
+    def close(self, timeout: float = 5.0) -> None:
+        """Drop what is still queued and wait for the line being rendered: a neural engine
+        still running while the interpreter exits aborts the process."""
+        with self._wake:
+            for _, _, job in self._jobs:
+                if job is not None and not job.future.done():
+                    job.future.set_exception(SpeechError("the voice was closed"))
+            self._jobs = [(NOW, next(self._order), None)]
+            self._pending.clear()
+            self._wake.notify()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
 
 
-def list_voices() -> list[Voice]:
-    """The engine's voices; empty when there is no engine."""
-    result: Future[list[Voice]] = Future()
+def list_voices() -> list[VoiceInfo]:
+    """Every voice of every engine; empty when there is none."""
+    from companion.voice.catalog import all_voices
 
-    def work() -> None:
-        try:
-            import pyttsx3
-
-            engine = pyttsx3.init()
-            found = [
-                Voice(str(v.id), str(v.name), tuple(str(x) for x in (v.languages or [])))
-                for v in engine.getProperty("voices")
-            ]
-            result.set_result(found)
-        except Exception:
-            result.set_result([])
-
-    threading.Thread(target=work, daemon=True).start()
-    return result.result(timeout=30)
+    return all_voices()

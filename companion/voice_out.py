@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from companion import paths
 from companion.audio_out import AudioError, AudioOut
 from companion.clock import Clock, sleep
@@ -26,15 +28,43 @@ class VoiceResult:
     problem: str = ""
 
 
+class AudioTimeline:
+    """Session time as the speaker plays it: the pacer follows the sound, not the wall."""
+
+    def __init__(self, audio: AudioOut, first: int, t0: float, speed: float) -> None:
+        self.audio, self.first, self.t0, self.speed = audio, first, t0, speed
+
+    def monotonic(self) -> float:
+        heard = self.audio.frame_heard_now() - self.first
+        return self.t0 + heard / self.audio.rate * self.speed
+
+
 class VoiceOut:
     def __init__(self, audio: AudioOut, synth: Synth | None, clock: Clock,
-                 speed: float = 1.0) -> None:  # fmt: skip
+                 speed: float = 1.0, volume: float = 1.0) -> None:  # fmt: skip
         # No synth: cue tones and chimes only, lines on screen (given time to read them).
         self.audio, self.synth, self.clock, self.speed = audio, synth, clock, speed
+        self.volume = volume  # every sound, speech and tones alike, so they stay level
         self.screen = TextOut(clock, pace=synth is None)
-        self.tones = {kind: load_asset(f"{kind}.wav") for kind in ("inhale", "hold", "exhale")}
-        self.chime_sound = load_asset("chime.wav")
+        self.tones = {kind: self._gained(load_asset(f"{kind}.wav"))
+                      for kind in ("inhale", "hold", "exhale")}  # fmt: skip
+        self.chime_sound = self._gained(load_asset("chime.wav"))
         self.failed: str | None = None
+        # Script lines may be cached on disk; anything else (the person's closing words,
+        # lines with their answers filled in) is rendered in memory only.
+        self._script_lines: set[str] = set()
+
+    def _gained(self, samples: Samples) -> Samples:
+        out: Samples = (samples * np.float32(self.volume)).astype(np.float32)
+        return out
+
+    def opening(self) -> None:
+        """A soft tone at once, while the voice loads: the person knows it has started."""
+        if not self.failed:
+            self.audio.play(self._gained(load_asset("opening.wav")))
+
+    def cacheable(self, text: str, role: Role) -> bool:
+        return role is not Role.STATEMENT and text in self._script_lines
 
     def _fall_back(self, why: str) -> None:
         """Say once that sound stopped, and go on in text mode: nothing is lost."""
@@ -45,6 +75,7 @@ class VoiceOut:
             self.screen.pace = True
 
     def prepare(self, texts: list[str]) -> None:
+        self._script_lines.update(texts)
         if self.synth is None:
             return
         for text in texts:
@@ -55,7 +86,7 @@ class VoiceOut:
         if self.failed or self.synth is None:
             return
         try:
-            samples = faded(self.synth.render(text))
+            samples = self._gained(faded(self.synth.render(text, self.cacheable(text, role))))
         except (SpeechError, OSError) as e:
             log.warning("could not speak a line of %d characters (%s)", len(text), type(e).__name__)
             sleep(self.clock, reading_time(text))  # read it instead
@@ -86,6 +117,9 @@ class VoiceOut:
         lead = max(0.0, t0 - self.clock.monotonic()) / self.speed
         first = self.audio.frame_heard_now() + round((lead + self.audio.latency) * self.audio.rate)
         first = max(first, self.audio.mixer.frame)
+        # The bar on screen is drawn from the same frames the cues are placed on.
+        self.screen.begin_breathing(pattern, starts, t0,
+                                    AudioTimeline(self.audio, first, t0, self.speed))  # fmt: skip
         for start in starts:
             at = first + round(start.at / self.speed * self.audio.rate)
             self.audio.play(self.tones[start.phase.kind.value], at)
@@ -99,15 +133,14 @@ class VoiceOut:
             self.audio.mixer.cancel_all()
         self.screen.end_breathing()
 
-    @staticmethod
-    def _cue_words(pattern: Pattern, synth: Synth) -> dict[str, Samples]:
+    def _cue_words(self, pattern: Pattern, synth: Synth) -> dict[str, Samples]:
         """Each distinct cue word once: a long run repeats the same few words."""
         words: dict[str, Samples] = {}
         for phase in pattern.phases:
             if phase.cue in words:
                 continue
             try:
-                words[phase.cue] = faded(synth.render(phase.cue))
+                words[phase.cue] = self._gained(faded(synth.render(phase.cue)))
             except (SpeechError, OSError):
                 pass  # the tone still marks the phase
         return words
@@ -137,22 +170,29 @@ def open_voice(
     clock: Clock, speed: float = 1.0, settings: VoiceSettings | None = None, speak: bool = True
 ) -> VoiceResult:
     """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
-    # The engine starts on its own thread while the stream opens: neither waits for the other.
-    # Cue tones alone need no engine at all.
-    synth = Synth(paths.cache_dir() / "speech", settings or VoiceSettings()) if speak else None
+    settings = settings or VoiceSettings()
     try:
         audio = AudioOut()
     except AudioError as e:
-        if synth is not None:
-            synth.close()
         return VoiceResult(None, str(e))
-    if synth is None:
-        return VoiceResult(VoiceOut(audio, None, clock, speed))
+    out = VoiceOut(audio, None, clock, speed, settings.volume)
+    if not speak:  # cue tones alone need no engine at all: the first cue plays at once
+        return VoiceResult(out)
+    # The first sound plays before any model loads; the voice loads while it plays (a model
+    # loading beside the stream's opening would slow both on a small machine).
+    out.opening()
+    synth = Synth(paths.cache_dir() / "speech", settings)
     try:
         synth.wait_ready()
     except SpeechError as e:
         synth.close()
         # Cue tones and the chime still work: words go on screen.
         problem = f"{e} Words will be on screen (on Debian/Ubuntu: sudo apt-get install espeak-ng)."
-        return VoiceResult(VoiceOut(audio, None, clock, speed), problem)
-    return VoiceResult(VoiceOut(audio, synth, clock, speed))
+        return VoiceResult(out, problem)
+    except BaseException:  # Ctrl-C or a signal while the voice loads: close what is open
+        synth.close()
+        out.close()
+        raise
+    out.synth = synth
+    out.screen.pace = False
+    return VoiceResult(out, synth.notice)

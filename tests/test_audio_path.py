@@ -125,3 +125,12 @@ def test_doctor_mic_check_hears_yes_through_the_virtual_microphone(
     out = output_acting_once(proc, "Now say: yes", lambda: pulse.play_into_mic(yes).wait(10))
     proc.wait(60)
     assert "heard 'yes'" in out, out
+
+
+def test_a_voice_sample_is_heard(pulse: PrivatePulse, private_home: Path) -> None:
+    recording = pulse.record()
+    done = run("voices", "--sample", "joe", home=private_home)
+    heard = recording.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "joe: I'm here with you." in done.stdout
+    assert voiced_seconds(heard) > 1.5  # a whole line, not a click

@@ -47,9 +47,11 @@ class FakeSynth:
     def __init__(self) -> None:
         self.rendered: list[str] = []
         self.requested: list[str] = []
+        self.cached: list[bool] = []
 
-    def render(self, text: str) -> np.ndarray:
+    def render(self, text: str, cache: bool = True) -> np.ndarray:
         self.rendered.append(text)
+        self.cached.append(cache)
         return np.full(int(0.2 * RATE), 0.1, dtype=np.float32)
 
     def request(self, text: str) -> object:
@@ -64,9 +66,10 @@ BOX = Pattern("box", "", (Phase(PhaseKind.INHALE, 4, "in"), Phase(PhaseKind.HOLD
                           Phase(PhaseKind.EXHALE, 4, "out"), Phase(PhaseKind.HOLD, 4, "hold")))  # fmt: skip
 
 
-def voice(speed: float = 1.0, speak: bool = True) -> tuple[VoiceOut, FakeAudio, FakeSynth]:
+def voice(speed: float = 1.0, speak: bool = True,
+          volume: float = 1.0) -> tuple[VoiceOut, FakeAudio, FakeSynth]:  # fmt: skip
     audio, synth = FakeAudio(), FakeSynth()
-    out = VoiceOut(audio, synth if speak else None, FakeClock(), speed)  # type: ignore[arg-type]
+    out = VoiceOut(audio, synth if speak else None, FakeClock(), speed, volume)  # type: ignore[arg-type]
     return out, audio, synth
 
 
@@ -116,3 +119,74 @@ def test_a_failed_device_means_text_from_then_on_said_once(
     printed = capsys.readouterr().out
     assert printed.count("Continuing in text mode") == 1
     assert "One." in printed and "Two." in printed
+
+
+def test_only_script_lines_may_be_cached_never_the_persons_own_words() -> None:
+    out, _, synth = voice()
+    out.prepare(["Let's breathe together.", "in"])
+    out.say("Let's breathe together.", Role.LINE)
+    out.say("You started at 7, and now you are at 4.", Role.LINE)  # filled in: their answers
+    out.say("I'll be back at 8:30.", Role.STATEMENT)
+    out.say("Let's breathe together.", Role.STATEMENT)  # the closing words, even if familiar
+    assert synth.cached == [True, False, False, False]
+
+
+def test_volume_scales_speech_cues_and_chime_alike_and_soft_is_ten_db_quieter() -> None:
+    from companion.sounds import loudness_db
+    from companion.speech import VoiceSettings
+
+    normal, soft = VoiceSettings(), VoiceSettings().softened()
+    levels = []
+    for settings in (normal, soft):
+        out, audio, _ = voice(volume=settings.volume)
+        out.say("A line.", Role.LINE)
+        out.begin_breathing(BOX, schedule(BOX, 1), t0=0.0)
+        out.chime()
+        levels.append([loudness_db(s.samples) for s in audio.mixer._sounds]
+                      + [loudness_db(out.chime_sound)])  # fmt: skip
+    drops = np.array(levels[0]) - np.array(levels[1])
+    assert np.all(drops >= 10.0), drops
+    assert soft.rate < normal.rate
+
+
+class TtyBuffer:
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_in_voice_mode_the_pacer_bar_follows_the_audio_clock() -> None:
+    out, audio, _ = voice(speed=2.0)
+    out.screen.stream = TtyBuffer()  # type: ignore[assignment]
+    out.screen.tty = True
+    starts = schedule(BOX, 2)
+    out.begin_breathing(BOX, starts, t0=0.0)
+    pacer = out.screen._pacer
+    assert pacer is not None
+    try:
+        first = min(s.start for s in audio.mixer._sounds)
+        assert pacer.clock.monotonic() == 0.0 + (audio.heard - first) / RATE * 2.0
+        audio.heard = first + 3 * RATE // 2  # 1.5 s of sound heard, at speed 2: 3 s in
+        assert pacer.clock.monotonic() == pytest.approx(3.0)
+        assert "↑ in" in pacer_line(pacer)
+        audio.heard = first + 3 * RATE  # 6 s in: the hold after breathing in
+        assert "– hold" in pacer_line(pacer)
+    finally:
+        out.close()
+
+
+def pacer_line(pacer: object) -> str:
+    from companion.pacer import line
+
+    p = pacer
+    return line(p.pattern, p.starts, p.clock.monotonic() - p.t0)  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Speech engines: each turns a line of text into samples behind one small seam."""

