@@ -8,6 +8,8 @@ import signal
 import sys
 from types import FrameType
 
+from companion.offline import keep_offline
+
 EXIT_INTERRUPTED = 130
 SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
@@ -64,6 +66,7 @@ def show_whatever_the_encoding() -> None:
 
 def main() -> None:
     """The `companion` command."""
+    keep_offline()
     reopen_closed_streams()
     show_whatever_the_encoding()
     quiet_signals()

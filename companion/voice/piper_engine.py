@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from companion import faults
+from companion.offline import quiet_onnxruntime
 from companion.sounds import RATE, Samples, resample
 from companion.voice.engine import EngineError
 
@@ -45,6 +46,7 @@ class PiperEngine:
             version = metadata.version("piper-tts")
         except ImportError as e:
             raise EngineError(f"the {e.name or 'piper-tts'} package is not installed") from None
+        quiet_onnxruntime()  # the voice runs on onnxruntime, which would otherwise phone home
         try:
             self._voice: Any = PiperVoice.load(model_path(), config_path())
         except Exception as e:  # a damaged model file or an onnxruntime that will not start
