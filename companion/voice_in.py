@@ -285,9 +285,9 @@ class VoiceAndKeys:
                 break
             pcm, found = hearing
             self.keeper.keep(pcm)
-            # What was said stays out of the log: only how well it fitted.
-            log.info("heard %s (score %.2f)", "a reply" if found.text else
-                     "speech" if found.heard else "no speech", found.score)  # fmt: skip
+            # What was said stays out of the log: only what kind of thing, and how well it fitted.
+            kind = "a reply" if found.text else "speech" if found.heard else "no speech"
+            log.info("heard %s (score %.2f)", kind, found.score)
             if found.heard is not None and not done.is_set():
                 # Speech that is not a reply is passed on too, marked unsure, so the session
                 # can answer it at once instead of waiting out the question.
