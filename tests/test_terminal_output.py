@@ -73,7 +73,7 @@ def test_lines_wrap_at_word_boundaries_to_the_terminal_width(
 @at_a_terminal
 def test_after_a_spoken_reply_the_next_line_starts_on_its_own_line() -> None:
     from companion.voice_in import VoiceAndKeys
-    from tests.test_voice_in import SILENCE, FakeMic, FakeRecognizer, tone_frames
+    from tests.test_voice_in import SILENCE, FakeMic, FakeRecognizer, Loudness, tone_frames
 
     master, slave = os.openpty()
     with os.fdopen(slave, encoding="utf-8") as keyboard:
@@ -82,7 +82,13 @@ def test_after_a_spoken_reply_the_next_line_starts_on_its_own_line() -> None:
         for frame in [SILENCE] * 10 + tone_frames(0.6) + [SILENCE] * 40:
             mic.frames.put(frame)
         typed = ConsoleIn(stream=keyboard, echo=screen)
-        inp = VoiceAndKeys(typed, mic, FakeRecognizer("seven"), lambda: False)  # type: ignore[arg-type]
+        inp = VoiceAndKeys(
+            typed,
+            mic,
+            FakeRecognizer("seven"),
+            lambda: False,  # type: ignore[arg-type]
+            detector=Loudness,
+        )
         assert inp.listen(Listening(QuestionType.SCALE, timeout=3)) == Heard("seven", "voice")
         typed.echo_line("? Next question")
         inp.close()
