@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from companion.sounds import LEVEL_DB, RATE, Samples, loudness_db
+from companion.sounds import LEVEL_DB, PEAK_LIMIT, RATE, Samples, loudness_db
 from companion.speech import Synth, VoiceSettings
 from companion.voice import piper_engine
 from companion.voice.engine import Engine
@@ -53,7 +53,12 @@ def test_the_default_voice_is_the_neural_one_when_it_is_installed(tmp_path: Path
     try:
         assert synth.wait_ready().startswith("piper-") and synth.engine_name.endswith("-joe")
         assert synth.notice == ""
-        assert loudness_db(synth.render("Let's breathe.")) == pytest.approx(LEVEL_DB, abs=1.0)
+        said = synth.render("Let's breathe.")
+        # At the common loudness, or as near as the peak limit lets it come (no clipping);
+        # Piper's output varies from one rendering to the next, so either can happen.
+        level, peak = loudness_db(said), float(np.abs(said).max())
+        assert level <= LEVEL_DB + 1.0
+        assert level >= LEVEL_DB - 1.0 or peak == pytest.approx(PEAK_LIMIT, abs=0.01)
     finally:
         synth.close()
 
