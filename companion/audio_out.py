@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from companion import faults
+from companion.liveness import still_calling_back
 from companion.logs import log
 from companion.mixer import Mixer, Playing
 from companion.sounds import RATE, Samples
@@ -131,7 +132,7 @@ class AudioOut:
 
     def alive(self) -> bool:
         """The device is still asking for audio (a vanished device stops calling back)."""
-        return bool(self.stream.active) and time.monotonic() - self._last_callback < 2.0
+        return still_calling_back(bool(self.stream.active), lambda: self._last_callback)
 
     def wait(self, playing: Playing, timeout: float) -> bool:
         """Until the sound has been heard; False if the device stopped on the way."""

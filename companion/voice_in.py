@@ -17,6 +17,7 @@ from companion.audio_out import AudioError, import_sounddevice
 from companion.channels import Heard, Input, Listening
 from companion.console import ConsoleIn, hint
 from companion.kept_audio import AudioKeeper
+from companion.liveness import still_calling_back
 from companion.logs import log
 from companion.recognition import FRAME, RATE, Recognition, Recognizer, load_recognizer
 from companion.vad import SpeechDetector, speech_detector
@@ -74,7 +75,7 @@ class Microphone:
             active = bool(self.stream.active)
         except Exception:
             return False
-        return active and time.monotonic() - self._last_callback < 2.0
+        return still_calling_back(active, lambda: self._last_callback)
 
     def drain(self) -> None:
         while True:
