@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from companion import paths
 from companion.events import Statement, Status
 from companion.interrupts import Interrupted, held
 from companion.letters import saved
-from companion.letters.flow import Stopped, Writing
+from companion.letters.flow import Page, Stopped, Writing
 from companion.letters.letter import ExportError, Letter, check_export_path, export
 from companion.letters.page import TerminalPage
 from companion.runner import signals_interrupt
@@ -30,7 +31,34 @@ def _boxed(letter: Letter, title: str) -> None:
     TextOut(SystemClock(), pace=False).show(letter.text().split("\n\n"), title)
 
 
-def write_letter(export_to: Path | None) -> int:
+def _dictating(terminal: TerminalPage) -> tuple[Page, Callable[[], None]]:
+    """The dictating page and how to close it, or (having said what is missing) the typed
+    one."""
+    from companion.dictation import open_dictation
+    from companion.letters.dictating import INTRO, DictatingPage
+
+    _say("  Opening the microphone and the speech model...")
+    dictation, problem = open_dictation()
+    if dictation is None:
+        _say(f"  {problem} Type your letter instead.")
+        return terminal, lambda: None
+    _say(f"  {INTRO}")
+    page = DictatingPage(terminal, dictation)
+    return page, page.close
+
+
+def offer_dictation() -> None:
+    """At a terminal with a microphone, say that the letter can be dictated."""
+    try:
+        import sounddevice as sd
+
+        sd.query_devices(kind="input")
+    except Exception:  # no PortAudio, or no microphone: typing is all there is
+        return
+    _say("  (You can also dictate it: companion letter --voice)")
+
+
+def write_letter(export_to: Path | None, voice: bool = False) -> int:
     if export_to is not None:
         try:
             check_export_path(export_to)
@@ -38,7 +66,10 @@ def write_letter(export_to: Path | None) -> int:
             _say(f"companion: {e}", err=True)
             return 2
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    page = TerminalPage(editor=editor if _terminal() else None)
+    terminal = TerminalPage(editor=editor if _terminal() and not voice else None)
+    page, close = _dictating(terminal) if voice else (terminal, lambda: None)
+    if not voice and _terminal():
+        offer_dictation()
     writing = Writing(page)
     status, code = Status.FINISHED, 0
     number = None
@@ -50,6 +81,8 @@ def write_letter(export_to: Path | None) -> int:
             letter, status = writing.letter, Status.STOPPED
         except (KeyboardInterrupt, Interrupted):
             letter, status, code = writing.letter, Status.INTERRUPTED, 130
+        finally:
+            close()
         if not letter.text():
             _say("  Nothing was written, so nothing was saved.")
             return code

@@ -46,6 +46,7 @@ STEPS = (
 INTRO = ("Let's write it down instead. One part at a time: type it, then an empty line to go "
          "on. Type q on its own line to stop; what you wrote is kept.")  # fmt: skip
 _OWN = Option("own", "my own question", ("own", "mine", "my own", "write my own"))
+_KEEP = Option("keep", "keep it", ("keep", "keep it"))
 _QUESTION_OPTIONS = (*(Option(f"q{i}", q) for i, q in enumerate(QUESTIONS, 1)), _OWN)
 
 
@@ -138,6 +139,8 @@ class Writing:
         )
         if line is None or _is_stop(line):
             raise Stopped
+        if interpret(line, QuestionType.CHOICE, (_KEEP,)) == Answer("keep"):
+            return HANDOFF  # "keep" (said or typed) keeps it, as Enter does
         return " ".join(line.split()) or HANDOFF
 
 
