@@ -164,3 +164,24 @@ def test_without_a_microphone_or_model_it_says_so_and_the_letter_is_typed(
     assert said in done.stdout and "Type your letter instead." in done.stdout
     assert "Saved as letter #1" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+class BrokenTranscriber:
+    name = "broken"
+
+    def transcribe(self, pcm: bytes) -> str:
+        raise RuntimeError("the decoder failed")
+
+
+def test_when_dictation_fails_it_says_so_and_the_rest_is_typed() -> None:
+    screen = Screen()
+    mic = ScriptedMicrophone([PART])
+    dictation = Dictation(BrokenTranscriber(), mic.read, LevelDetector, drain=mic.drain)
+    typed = TypedAfter(screen, [("Type the rest", "We argued."), ("", ""),
+                                ("How do you feel", "q")])  # fmt: skip
+    writing = Writing(DictatingPage(TerminalPage(stdin=io.StringIO(""), stdout=screen),
+                                    dictation, typed))  # fmt: skip
+    with pytest.raises(Stopped):
+        writing.run()
+    assert "Dictation stopped working (RuntimeError). Type the rest" in screen.getvalue()
+    assert writing.letter.facts == "We argued."
