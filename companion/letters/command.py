@@ -13,7 +13,7 @@ from companion import paths
 from companion.events import Statement, Status
 from companion.interrupts import Interrupted, held
 from companion.letters import saved
-from companion.letters.flow import Page, Stopped, Writing
+from companion.letters.flow import INTRO, Page, Stopped, Writing
 from companion.letters.letter import ExportError, Letter, check_export_path, export
 from companion.letters.page import TerminalPage
 from companion.runner import signals_interrupt
@@ -31,20 +31,20 @@ def _boxed(letter: Letter, title: str) -> None:
     TextOut(SystemClock(), pace=False).show(letter.text().split("\n\n"), title)
 
 
-def _dictating(terminal: TerminalPage) -> tuple[Page, Callable[[], None]]:
-    """The dictating page and how to close it, or (having said what is missing) the typed
-    one."""
+def _dictating(terminal: TerminalPage) -> tuple[Page, Callable[[], None], str]:
+    """The dictating page, how to close it and its introduction; or (having said what is
+    missing) the typed page."""
     from companion.dictation import open_dictation
-    from companion.letters.dictating import INTRO, DictatingPage
+    from companion.letters.dictating import INTRO as DICTATING
+    from companion.letters.dictating import DictatingPage
 
     _say("  Opening the microphone and the speech model...")
     dictation, problem = open_dictation()
     if dictation is None:
         _say(f"  {problem} Type your letter instead.")
-        return terminal, lambda: None
-    _say(f"  {INTRO}")
+        return terminal, lambda: None, INTRO
     page = DictatingPage(terminal, dictation)
-    return page, page.close
+    return page, page.close, DICTATING
 
 
 def offer_dictation() -> None:
@@ -67,10 +67,10 @@ def write_letter(export_to: Path | None, voice: bool = False) -> int:
             return 2
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     terminal = TerminalPage(editor=editor if _terminal() and not voice else None)
-    page, close = _dictating(terminal) if voice else (terminal, lambda: None)
+    page, close, intro = _dictating(terminal) if voice else (terminal, lambda: None, INTRO)
     if not voice and _terminal():
         offer_dictation()
-    writing = Writing(page)
+    writing = Writing(page, intro)
     status, code = Status.FINISHED, 0
     number = None
     # Ctrl-C, SIGTERM and SIGHUP end the writing calmly; what is written is saved whole.

@@ -16,9 +16,10 @@ from companion.letters.page import TerminalPage
 from companion.logs import log
 from companion.replies import Answer, Command, Option, QuestionType, Said, interpret
 
-INTRO = ("Speak each part. A long pause ends it, or say \"next part\", or press Enter. "
-         "You'll see what was heard, and can say keep or again, or type a correction. "
-         "Typing works all along.")  # fmt: skip
+INTRO = ("Let's write it down instead, one part at a time. Speak each part: a long pause "
+         "ends it, or say \"next part\", or press Enter. You'll see what was heard, and can "
+         "say keep or again, or type a correction. Typing works all along; type q on its "
+         "own line to stop, and what you wrote is kept.")  # fmt: skip
 PART_HINT = '(Speak now; pause, say "next part" or press Enter to end it. Or type it.)'
 REPLY_HINT = "(Say it or type it.)"
 KEEP = Option("keep", "keep it", ("keep", "keep it", "that's right", "yes keep it"))

@@ -53,12 +53,13 @@ _QUESTION_OPTIONS = (*(Option(f"q{i}", q) for i, q in enumerate(QUESTIONS, 1)), 
 class Writing:
     """The letter as it grows, so that whatever stops it, what is written is kept."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, intro: str = INTRO) -> None:
         self.page = page
+        self.intro = intro
         self.letter = Letter()
 
     def run(self) -> Letter:
-        self.page.show(INTRO)
+        self.page.show(self.intro)
         for step in STEPS:
             self._set(step.part, self._checked(step.part, self._part(step.prompt, step.part)))
         self._set("question", self._question())
