@@ -150,6 +150,10 @@ def _level(frame: bytes) -> float:
     return float(np.sqrt(np.mean(np.frombuffer(frame, "<i2").astype(np.float64) ** 2)))
 
 
+class MicrophoneGone(OSError):
+    pass
+
+
 class Dictation:
     """One part at a time: captured from `frames` and transcribed freely."""
 
@@ -157,10 +161,11 @@ class Dictation:
                  detector: Callable[[], SpeechDetector] = speech_detector,
                  settings: PartSettings = PartSettings(),
                  drain: Callable[[], None] = lambda: None,
-                 close: Callable[[], None] = lambda: None) -> None:  # fmt: skip
+                 close: Callable[[], None] = lambda: None,
+                 alive: Callable[[], bool] = lambda: True) -> None:  # fmt: skip
         self.transcriber, self.frames = transcriber, frames
         self.detector, self.settings = detector, settings
-        self.drain, self.close = drain, close
+        self.drain, self.close, self.alive = drain, close, alive
 
     def part(self, cancelled: Callable[[], bool] = lambda: False,
              settings: PartSettings | None = None) -> str | None:  # fmt: skip
@@ -169,6 +174,8 @@ class Dictation:
         pcm = capture_part(self.frames, self.detector(), settings or self.settings, cancelled,
                            self._ends_part)  # fmt: skip
         if pcm is None:
+            if not self.alive():  # unplugged: no part will ever be heard again
+                raise MicrophoneGone("the microphone stopped working")
             return None
         text = without_next_part(self.transcriber.transcribe(pcm))
         return text or None
@@ -190,4 +197,4 @@ def open_dictation() -> tuple[Dictation | None, str]:
         mic = Microphone()
     except AudioError as e:
         return None, str(e)
-    return Dictation(transcriber, mic.read, drain=mic.drain, close=mic.close), ""
+    return Dictation(transcriber, mic.read, drain=mic.drain, close=mic.close, alive=mic.alive), ""

@@ -156,7 +156,7 @@ class DictatingPage:
                 text = self.dictation.part(cancel.is_set, settings)
             except Exception as e:  # a failing microphone or model costs the voice only
                 log.exception("dictation failed")
-                self.voice_lost = f"Dictation stopped working ({type(e).__name__})."
+                self.voice_lost = f"Dictation stopped working ({e})."
                 self.show(f"{self.voice_lost} Type the rest of your letter.")
                 self.events.put(("lost", request, None))
                 return
