@@ -101,3 +101,19 @@ def most_words(heard: str, said: str) -> bool:
     words = [w.strip(".,").lower() for w in said.split()]
     found = {w.strip(".,").lower() for w in heard.split()}
     return sum(w in found for w in words) >= 0.75 * len(words)
+
+
+@pytest.mark.parametrize(("fault", "offered"), [("", True), ("no-input", False)])
+def test_at_a_terminal_with_a_microphone_dictation_is_offered(
+    pulse: PrivatePulse, private_home: Path, fault: str, offered: bool
+) -> None:
+    from tests.terminal import Terminal
+
+    term = Terminal("letter", home=private_home, env={"COMPANION_FAULTS": fault})
+    try:
+        shown = term.wait_for("What happened?")
+    finally:
+        term.proc.kill()
+        term.proc.wait(10)
+        os.close(term.master)
+    assert ("companion letter --voice" in shown) is offered, shown

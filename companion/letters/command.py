@@ -49,10 +49,13 @@ def _dictating(terminal: TerminalPage) -> tuple[Page, Callable[[], None], str]:
 
 def offer_dictation() -> None:
     """At a terminal with a microphone, say that the letter can be dictated."""
-    try:
-        import sounddevice as sd
+    from companion import faults
+    from companion.audio_out import import_sounddevice
 
-        sd.query_devices(kind="input")
+    try:
+        if faults.on("no-input"):
+            return
+        import_sounddevice().query_devices(kind="input")
     except Exception:  # no PortAudio, or no microphone: typing is all there is
         return
     _say("  (You can also dictate it: companion letter --voice)")
