@@ -160,8 +160,9 @@ class DictatingPage:
                 self.show(f"{self.voice_lost} Type the rest of your letter.")
                 self.events.put(("lost", request, None))
                 return
-        # What was said stays out of the log: only that something was.
-        log.info("dictated %s", "a part" if text else "nothing")
+        # What was said stays out of the log: only how much of it there was.
+        count = len(text.split()) if text else 0
+        log.info("dictated %d words", count)
         self.events.put(("voice", request, text))
 
     def _typed_line(self) -> str | None:
