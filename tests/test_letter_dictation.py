@@ -125,6 +125,13 @@ def test_when_nothing_is_heard_the_part_is_asked_for_in_typing() -> None:
     assert letter.facts == "I typed the facts."
 
 
+def test_with_no_keys_to_type_with_a_silent_part_is_listened_for_again() -> None:
+    letter, screen = write([[QUIET] * 60, PART, WORD], ["We argued at dinner.", "keep"])
+    assert "Nothing was heard. Say it when you're ready." in screen
+    assert letter.facts == "We argued at dinner."
+    assert screen.count("Nothing was heard. Say it") == 1 + 3  # the feelings: none came
+
+
 def test_typing_straight_away_takes_over_the_part() -> None:
     letter, _ = write(
         [WAIT, WAIT],

@@ -63,9 +63,9 @@ class DictatingPage:
             if typed is not None:
                 return typed
             if heard is None:
-                if self.keys_ended:
-                    self.show("Nothing was heard.")
-                    return None
+                if self.keys_ended:  # no keys to type with: listen again, a few times
+                    self.show("Nothing was heard. Say it when you're ready.")
+                    continue
                 self.show("Nothing was heard. Type this part instead, then an empty line.")
                 return self._typed_part(None)
             self.show(f"heard: {heard}")
@@ -75,7 +75,7 @@ class DictatingPage:
             if choice != "again":
                 return choice  # the typed correction wins
             self.show("Say it again.")
-        return heard
+        return heard  # None: nothing was ever said, and there are no keys to type with
 
     def _keep_again_or_correction(self) -> str | None:
         """'keep', 'again', or a typed correction; None: input ended (what was heard stays)."""
