@@ -334,11 +334,14 @@ def letter(
     export: Annotated[
         Path | None, typer.Option("--export", metavar="FILE", help="Also save it as .txt or .md.")
     ] = None,
+    voice: Annotated[
+        bool, typer.Option("--voice", help="Dictate each part; typing still works.")
+    ] = False,
 ) -> None:
     """Write instead of shouting: facts, feelings, a wish, a question, the hand-off."""
     from companion.letters.command import show_letter, write_letter
 
-    raise typer.Exit(show_letter(show, export) if show else write_letter(export))
+    raise typer.Exit(show_letter(show, export) if show else write_letter(export, voice))
 
 
 @app.command()

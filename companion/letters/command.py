@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from companion import paths
 from companion.events import Statement, Status
 from companion.interrupts import Interrupted, held
 from companion.letters import saved
-from companion.letters.flow import Stopped, Writing
+from companion.letters.flow import INTRO, Page, Stopped, Writing
 from companion.letters.letter import ExportError, Letter, check_export_path, export
 from companion.letters.page import TerminalPage
 from companion.runner import signals_interrupt
@@ -30,7 +31,37 @@ def _boxed(letter: Letter, title: str) -> None:
     TextOut(SystemClock(), pace=False).show(letter.text().split("\n\n"), title)
 
 
-def write_letter(export_to: Path | None) -> int:
+def _dictating(terminal: TerminalPage) -> tuple[Page, Callable[[], None], str]:
+    """The dictating page, how to close it and its introduction; or (having said what is
+    missing) the typed page."""
+    from companion.dictation import open_dictation
+    from companion.letters.dictating import INTRO as DICTATING
+    from companion.letters.dictating import DictatingPage
+
+    _say("  Opening the microphone and the speech model...")
+    dictation, problem = open_dictation()
+    if dictation is None:
+        _say(f"  {problem} Type your letter instead.")
+        return terminal, lambda: None, INTRO
+    page = DictatingPage(terminal, dictation)
+    return page, page.close, DICTATING
+
+
+def offer_dictation() -> None:
+    """At a terminal with a microphone, say that the letter can be dictated."""
+    from companion import faults
+    from companion.audio_out import import_sounddevice
+
+    try:
+        if faults.on("no-input"):
+            return
+        import_sounddevice().query_devices(kind="input")
+    except Exception:  # no PortAudio, or no microphone: typing is all there is
+        return
+    _say("  (You can also dictate it: companion letter --voice)")
+
+
+def write_letter(export_to: Path | None, voice: bool = False) -> int:
     if export_to is not None:
         try:
             check_export_path(export_to)
@@ -38,8 +69,11 @@ def write_letter(export_to: Path | None) -> int:
             _say(f"companion: {e}", err=True)
             return 2
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    page = TerminalPage(editor=editor if _terminal() else None)
-    writing = Writing(page)
+    terminal = TerminalPage(editor=editor if _terminal() and not voice else None)
+    page, close, intro = _dictating(terminal) if voice else (terminal, lambda: None, INTRO)
+    if not voice and _terminal():
+        offer_dictation()
+    writing = Writing(page, intro)
     status, code = Status.FINISHED, 0
     number = None
     # Ctrl-C, SIGTERM and SIGHUP end the writing calmly; what is written is saved whole.
@@ -50,6 +84,8 @@ def write_letter(export_to: Path | None) -> int:
             letter, status = writing.letter, Status.STOPPED
         except (KeyboardInterrupt, Interrupted):
             letter, status, code = writing.letter, Status.INTERRUPTED, 130
+        finally:
+            close()
         if not letter.text():
             _say("  Nothing was written, so nothing was saved.")
             return code

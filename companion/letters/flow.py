@@ -46,18 +46,20 @@ STEPS = (
 INTRO = ("Let's write it down instead. One part at a time: type it, then an empty line to go "
          "on. Type q on its own line to stop; what you wrote is kept.")  # fmt: skip
 _OWN = Option("own", "my own question", ("own", "mine", "my own", "write my own"))
+_KEEP = Option("keep", "keep it", ("keep", "keep it"))
 _QUESTION_OPTIONS = (*(Option(f"q{i}", q) for i, q in enumerate(QUESTIONS, 1)), _OWN)
 
 
 class Writing:
     """The letter as it grows, so that whatever stops it, what is written is kept."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, intro: str = INTRO) -> None:
         self.page = page
+        self.intro = intro
         self.letter = Letter()
 
     def run(self) -> Letter:
-        self.page.show(INTRO)
+        self.page.show(self.intro)
         for step in STEPS:
             self._set(step.part, self._checked(step.part, self._part(step.prompt, step.part)))
         self._set("question", self._question())
@@ -138,6 +140,8 @@ class Writing:
         )
         if line is None or _is_stop(line):
             raise Stopped
+        if interpret(line, QuestionType.CHOICE, (_KEEP,)) == Answer("keep"):
+            return HANDOFF  # "keep" (said or typed) keeps it, as Enter does
         return " ".join(line.split()) or HANDOFF
 
 

@@ -36,7 +36,7 @@ class TerminalPage:
         except (OSError, ValueError):
             pass
 
-    def _line(self) -> str | None:
+    def typed_line(self) -> str | None:
         try:
             line = self.stdin.readline()
         except (OSError, ValueError):
@@ -49,25 +49,25 @@ class TerminalPage:
         return text
 
     def read_line(self, prompt: str) -> str | None:
-        self._ask(prompt)
-        return self._line()
+        self.ask(prompt)
+        return self.typed_line()
 
     def read_part(self, prompt: str) -> str | None:
         if self.editor:
             written = self._in_editor(prompt)
             if written is not None:
-                self._ask(prompt)
+                self.ask(prompt)
                 self.show(written or "(left empty)")
                 return written
-        self._ask(prompt)
+        self.ask(prompt)
         lines: list[str] = []
-        while (line := self._line()) is not None:
+        while (line := self.typed_line()) is not None:
             if line.strip() == "":
                 return "\n".join(lines)
             lines.append(line)
         return "\n".join(lines) if lines else None
 
-    def _ask(self, prompt: str) -> None:
+    def ask(self, prompt: str) -> None:
         first, *rest = prompt.splitlines()
         self._print(f"? {first}")
         for line in rest:
