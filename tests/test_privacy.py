@@ -60,10 +60,10 @@ def test_what_was_heard_is_logged_as_a_kind_never_as_words(logged: list[str]) ->
 
 
 class FailingSynth:
-    def render(self, text: str) -> np.ndarray:
+    def render(self, text: str, cache: bool = True, timeout: float = 10.0) -> np.ndarray:
         raise SpeechError(f"the speech engine produced nothing for {text!r}")
 
-    def request(self, text: str) -> None:
+    def request(self, text: str, cache: bool = True, now: bool = False) -> None:
         pass
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ class FakeAudio:
         self.latency = 0.1
         self.heard = 0
         self.working = True
+        self.late = False  # the machine is so busy that a line outlasts its wait
 
     def frame_heard_now(self) -> int:
         return self.heard
@@ -30,7 +31,7 @@ class FakeAudio:
         return self.mixer.add(samples, start)
 
     def wait(self, playing: Playing, timeout: float) -> bool:
-        if not self.working:
+        if not self.working or self.late:
             return False
         while not playing.done.is_set():
             self.mixer.render(512)
@@ -190,3 +191,20 @@ def pacer_line(pacer: object) -> str:
 
     p = pacer
     return line(p.pattern, p.starts, p.clock.monotonic() - p.t0)  # type: ignore[attr-defined]
+
+
+def test_a_line_that_plays_late_on_a_busy_machine_keeps_the_voice() -> None:
+    out, audio, synth = voice()
+    audio.late = True
+    out.say("I'm here with you.", Role.LINE)
+    audio.late = False
+    out.say("We'll take this slowly.", Role.LINE)
+    assert not out.failed and synth.rendered == ["I'm here with you.", "We'll take this slowly."]
+
+
+def test_a_line_that_never_ends_because_the_device_went_is_the_end_of_the_voice() -> None:
+    out, audio, synth = voice()
+    audio.working = False
+    out.say("I'm here with you.", Role.LINE)
+    out.say("We'll take this slowly.", Role.LINE)
+    assert out.failed and synth.rendered == ["I'm here with you."]
