@@ -36,6 +36,10 @@ TIME, CONFIRM = Listening(QuestionType.TIME), Listening(QuestionType.CONFIRM)
     ("At 8:30.", TIME, "at eight thirty"),
     ("9:00", TIME, "nine o'clock"),
     ("Now.", TIME, "now"),
+    ("nine p.m", TIME, "nine pm"),  # whisper often leaves out the last dot
+    ("Nine P.M.", TIME, "nine pm"),
+    ("9pm", TIME, "nine pm"),
+    ("at ten to nine", TIME, "at ten to nine"),  # a time the phrases do not list
 ])  # fmt: skip
 def test_a_whole_reply_is_taken_in_its_spoken_form(
     transcript: str, listening: Listening, reply: str
@@ -53,6 +57,8 @@ def test_a_whole_reply_is_taken_in_its_spoken_form(
     ("11", SCALE),
     ("Tree", SCALE),
     ("In twenty minutes, I think", TIME),
+    ("and eight", TIME),  # "at eight thirty" misheard: words of times, but not a time
+    ("eight and", TIME),
     ("", YES_NO),
 ])  # fmt: skip
 def test_anything_else_is_not_a_reply(transcript: str, listening: Listening) -> None:
