@@ -231,8 +231,8 @@ def contenders() -> dict[str, tuple[Callable[[], Hear], int, tuple[str, ...]]]:
     from companion.whisper_recognizer import WhisperRecognizer
 
     return {
-        "whisper 30s": (lambda: live(WhisperRecognizer(window=30)), 1, ALL),
-        "whisper 10s": (lambda: live(WhisperRecognizer(window=10)), 1, ALL[:3]),
+        "whisper 10s": (lambda: live(WhisperRecognizer(window=10)), 1, ALL),
+        "whisper 30s": (lambda: live(WhisperRecognizer(window=30)), 1, ALL[:3]),
         "sphinx live": (lambda: live(Pocketsphinx(), SphinxDetector), 1, ALL),
         "plain whisper": (plain_whisper, 1, ALL[:4]),
         "rec_sphinx/10": (stock_sphinx, 10, ALL[:2]),
@@ -376,7 +376,7 @@ def main() -> None:
     endpointers(replies, others)
     from companion.whisper_recognizer import WhisperRecognizer
 
-    for window in (30, 10):
+    for window in (10, 30):
         print(f"whisper {window}s window:")
         latency(WhisperRecognizer(window=window), replies, per_word=2 if args.limit else 4)
     sevens = sorted((data / "speech2" / "speech_commands_v0.01" / "seven").glob("*.wav"))

@@ -31,7 +31,9 @@ def number_words(n: int) -> str:
 
 def spoken_form(transcript: str) -> str:
     """Digits and clock times as words, "p.m." as "pm": how the question's phrases are written."""
-    text = transcript.lower().replace("a.m.", " am").replace("p.m.", " pm")
+    # "p.m.", "p.m", "P.M." and "9pm" alike: whisper ends a transcript with or without a dot.
+    text = re.sub(r"\b([ap])\.\s?m\b\.?", r" \1m", transcript.lower())
+    text = re.sub(r"\b(\d{1,2})([ap]m)\b", r"\1 \2", text)
     text = re.sub(r"\b(\d{1,2})[:.](\d{2})\b", lambda m: _clock(int(m[1]), int(m[2])), text)
     text = re.sub(r"\b\d{1,2}\b", lambda m: number_words(int(m[0])), text)
     return normalise(text)
@@ -64,8 +66,13 @@ def reply_in(transcript: str, listening: Listening) -> str | None:
     if words not in accepted:
         # A time may be said in more ways than the phrases list ("at ten to nine"); any
         # words of those phrases that the time parser reads whole are a time.
+        # It must also start and end as some phrase does: the parser reads past words such
+        # as "and", so "and eight" (a misheard "at eight thirty") would be a time.
         vocabulary = {w for p in accepted for w in p.split()}
-        if listening.qtype is not QuestionType.TIME or not set(words.split()) <= vocabulary:
+        said = words.split()
+        if (listening.qtype is not QuestionType.TIME or not set(said) <= vocabulary
+                or said[0] not in {p.split()[0] for p in accepted}
+                or said[-1] not in {p.split()[-1] for p in accepted}):  # fmt: skip
             return None
     if interpret(words, listening.qtype, listening.options) is None:
         return None

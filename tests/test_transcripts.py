@@ -15,6 +15,7 @@ from companion.whisper_recognizer import (
     NO_SPEECH_ABOVE,
     YES_FLOOR,
     WhisperDecoding,
+    window_features,
 )
 
 YES_NO, SCALE = Listening(QuestionType.YES_NO), Listening(QuestionType.SCALE)
@@ -35,6 +36,10 @@ TIME, CONFIRM = Listening(QuestionType.TIME), Listening(QuestionType.CONFIRM)
     ("At 8:30.", TIME, "at eight thirty"),
     ("9:00", TIME, "nine o'clock"),
     ("Now.", TIME, "now"),
+    ("nine p.m", TIME, "nine pm"),  # whisper often leaves out the last dot
+    ("Nine P.M.", TIME, "nine pm"),
+    ("9pm", TIME, "nine pm"),
+    ("at ten to nine", TIME, "at ten to nine"),  # a time the phrases do not list
 ])  # fmt: skip
 def test_a_whole_reply_is_taken_in_its_spoken_form(
     transcript: str, listening: Listening, reply: str
@@ -52,6 +57,8 @@ def test_a_whole_reply_is_taken_in_its_spoken_form(
     ("11", SCALE),
     ("Tree", SCALE),
     ("In twenty minutes, I think", TIME),
+    ("and eight", TIME),  # "at eight thirty" misheard: words of times, but not a time
+    ("eight and", TIME),
     ("", YES_NO),
 ])  # fmt: skip
 def test_anything_else_is_not_a_reply(transcript: str, listening: Listening) -> None:
@@ -156,3 +163,20 @@ def test_a_reply_a_longer_one_continues_does_not_end_at_a_short_pause() -> None:
     rec = Scripted(("Go.", -0.1, 0.01))
     with WhisperDecoding(rec, CONFIRM) as d:  # type: ignore[arg-type]
         assert not d.whole_reply(bytes(3200))  # "go" may yet be "go on"
+
+
+def test_the_window_after_a_short_reply_is_silence_not_zero_features() -> None:
+    import numpy as np
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    reply = (8000 * np.sin(np.arange(8000) / 5)).astype("<i2").tobytes()  # half a second
+    features = window_features(FeatureExtractor(), reply, 300)
+    assert features.shape == (80, 300)
+    after = features[:, 60:]  # well past the reply: what silence looks like to Whisper
+    assert float(after.max()) == float(after.min()) == float(features.min()) < 0
+
+
+def test_a_reply_longer_than_the_window_is_cut_to_it() -> None:
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    assert window_features(FeatureExtractor(), bytes(2 * 16000 * 4), 200).shape == (80, 200)
