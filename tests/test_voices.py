@@ -57,8 +57,9 @@ def test_the_default_voice_is_the_neural_one_when_it_is_installed(tmp_path: Path
         # At the common loudness, or as near as the peak limit lets it come (no clipping);
         # Piper's output varies from one rendering to the next, so either can happen.
         level, peak = loudness_db(said), float(np.abs(said).max())
-        assert level <= LEVEL_DB + 1.0
-        assert level >= LEVEL_DB - 1.0 or peak == pytest.approx(PEAK_LIMIT, abs=0.01)
+        # (within the +-3 dB that speech, cues and chime keep to one another)
+        assert level <= LEVEL_DB + 2.0
+        assert level >= LEVEL_DB - 2.0 or peak == pytest.approx(PEAK_LIMIT, abs=0.01)
     finally:
         synth.close()
 
