@@ -124,6 +124,12 @@ def resample(samples: Samples, rate: int, to: int = RATE) -> Samples:
     return resampled
 
 
+def gained(samples: Samples, volume: float) -> Samples:
+    """At the session's volume: speech, tones and chime all scaled alike, so they stay level."""
+    out: Samples = (samples * np.float32(volume)).astype(np.float32)
+    return out
+
+
 def load_asset(name: str) -> Samples:
     from companion import paths
 

@@ -8,6 +8,7 @@ import signal
 import sys
 from types import FrameType
 
+from companion import early_sound
 from companion.offline import keep_offline
 
 EXIT_INTERRUPTED = 130
@@ -70,6 +71,7 @@ def main() -> None:
     reopen_closed_streams()
     show_whatever_the_encoding()
     quiet_signals()
+    early_sound.begin(sys.argv[1:])  # the opening tone, before the slower imports below
     signal_fault("signal-while-importing")  # as if Ctrl-C came while the modules load
     from companion.cli import main as run_command
 

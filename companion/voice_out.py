@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
-from companion import paths
+from companion import early_sound, paths
 from companion.audio_out import AudioError, AudioOut
 from companion.clock import Clock, sleep
 from companion.console import TextOut, reading_time
@@ -14,7 +12,7 @@ from companion.events import Role
 from companion.logs import log
 from companion.mixer import faded
 from companion.patterns import Pattern, PhaseStart
-from companion.sounds import Samples, load_asset
+from companion.sounds import Samples, gained, load_asset
 from companion.speech import SpeechError, Synth, VoiceSettings
 
 CUE_WORD_DELAY = 0.12  # the word follows its tone closely, so the tone marks the boundary
@@ -55,8 +53,7 @@ class VoiceOut:
         self._script_lines: set[str] = set()
 
     def _gained(self, samples: Samples) -> Samples:
-        out: Samples = (samples * np.float32(self.volume)).astype(np.float32)
-        return out
+        return gained(samples, self.volume)
 
     def opening(self) -> None:
         """A soft tone at once, while the voice loads: the person knows it has started."""
@@ -174,8 +171,11 @@ def open_voice(
 ) -> VoiceResult:
     """Voice output if a sound device and a speech voice exist; otherwise what is missing."""
     settings = settings or VoiceSettings()
+    # Usually the stream is open already, its opening tone played before the command's
+    # modules loaded (early_sound): the person heard at once that it started.
+    early = early_sound.take()
     try:
-        audio = AudioOut()
+        audio = early or AudioOut()
     except AudioError as e:
         return VoiceResult(None, str(e))
     out = VoiceOut(audio, None, clock, speed, settings.volume)
@@ -183,7 +183,8 @@ def open_voice(
         return VoiceResult(out)
     # The first sound plays before any model loads; the voice loads while it plays (a model
     # loading beside the stream's opening would slow both on a small machine).
-    out.opening()
+    if early is None:
+        out.opening()
     synth = Synth(paths.cache_dir() / "speech", settings)
     try:
         synth.wait_ready()

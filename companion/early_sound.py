@@ -1,0 +1,102 @@
+"""The opening tone of `companion ground` and `companion breathe`, played before the command
+line's own modules load: the person hears at once that it has started. The output stream it
+opens is the one the session then keeps.
+
+Only a command line understood here in full gets the early tone; anything else (help, text
+mode, cue tones only, an option not listed) waits for the command itself, which says what is
+wrong before any sound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from companion.audio_out import AudioOut
+
+COMMANDS = frozenset({"ground", "breathe"})
+FLAGS = frozenset({"--soft", "--they-left", "--listen", "--no-listen", "--keep-audio"})
+# Options with a value, and the values the command itself accepts for them.
+RANGES: dict[str, tuple[float, float] | None] = {
+    "--speed": (0.01, 10000),
+    "--rate": (60, 400),
+    "--volume": (0.05, 1.0),
+    "--minutes": (0.1, 120),
+    "-m": (0.1, 120),
+    "--script": None,
+    "-s": None,
+    "--pattern": None,
+    "-p": None,
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """What of the command line bears on the opening tone."""
+
+    soft: bool = False
+    volume: float | None = None
+
+
+def _in_range(value: str, limits: tuple[float, float] | None) -> bool:
+    if limits is None:
+        return bool(value) and not value.startswith("-")
+    try:
+        number = float(value)
+    except ValueError:
+        return False
+    return math.isfinite(number) and limits[0] <= number <= limits[1]
+
+
+def wanted(argv: list[str]) -> Request | None:
+    """The request for an early tone, or None when the command may not play one."""
+    if not argv or argv[0] not in COMMANDS:
+        return None
+    soft, volume = False, None
+    rest = iter(argv[1:])
+    for arg in rest:
+        name, given, value = arg.partition("=")
+        if not given and name in FLAGS:
+            soft = soft or name == "--soft"
+            continue
+        if name not in RANGES:
+            return None  # --text, --voice-off, --help, --voice, or a mistake: not ours to judge
+        if not given:
+            value = next(rest, "")
+        if not _in_range(value, RANGES[name]):
+            return None
+        if name == "--volume":
+            volume = float(value)
+    return Request(soft, volume)
+
+
+_opened: AudioOut | None = None
+
+
+def begin(argv: list[str]) -> None:
+    """Open the output and play the opening tone, if the command line asks for a session
+    with sound. Anything in the way is left for the session to find and explain."""
+    global _opened
+    request = wanted(argv)
+    if request is None:
+        return
+    try:
+        from companion.audio_out import AudioOut
+        from companion.config import VoiceChoice, voice_settings
+        from companion.sounds import gained, load_asset
+
+        settings = voice_settings(VoiceChoice(None, None, request.soft or None, request.volume))
+        audio = AudioOut()
+        audio.play(gained(load_asset("opening.wav"), settings.volume))
+    except Exception:  # no device, an unreadable settings file: the session says so itself
+        return
+    _opened = audio
+
+
+def take() -> AudioOut | None:
+    """The output opened early, with its opening tone playing; None if there is none."""
+    global _opened
+    audio, _opened = _opened, None
+    return audio
