@@ -17,7 +17,8 @@ from tests.test_voice_session import speak
 
 pytestmark = pytest.mark.audio
 
-# What is said to each question, found by the words of the question as it is shown.
+# What is said to each question, found by the words of the question as it is shown. Asked
+# again ("I heard you, but not the words"), the same reply is said again, as a person would.
 ANSWERS = {
     "are you safe right now": "yes",
     "Did you step away, or did they": "they did",
@@ -30,6 +31,8 @@ ANSWERS = {
     "Two: asking for a time": "yes",
     "What time would you ask": "in an hour",
     "Three: asking to sit together": "no",
+    "Is that right?": "yes",  # a heard time is read back before it is used
+    "Shall I say": "yes",
 }
 
 
@@ -51,10 +54,9 @@ def test_they_left_by_voice_ends_with_the_words_chosen_by_voice(
         reply = next((said for asked, said in ANSWERS.items() if asked in line), reply)
         if "(listening" in line and reply is not None:
             pulse.play_into_mic(spoken[reply]).wait(10)
-            reply = None
     assert proc.wait(300) == 0
     out = "".join(seen)
-    assert "Stay where you are" in out
+    assert "Stay where you are" in out, out
     words = " ".join(re.sub(r"[│┌┐└┘─]", " ", out).split())
     assert "I don't feel peace, I feel abandoned." in words
     assert re.search(r"can we come back to this at \d{1,2}:\d{2} [ap]m\?", words), out
