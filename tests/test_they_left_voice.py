@@ -1,5 +1,5 @@
 """The one left behind, by voice through the virtual microphone: the default session hears
-"they did" and goes on for them, to calm words chosen by voice."""
+"my partner did" and goes on for them, to calm words chosen by voice."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.audio
 # again ("I heard you, but not the words"), the same reply is said again, as a person would.
 ANSWERS = {
     "are you safe right now": "yes",
-    "Did you step away, or did they": "they did",
+    "Did you step away, or did they": "my partner did",
     "How strong is the distress": "four",
     "Where are you now": "three",
     "ask yourself kindly": "next",
