@@ -14,12 +14,12 @@ from companion import faults
 from companion.offline import quiet_onnxruntime
 from companion.sounds import RATE, Samples, resample
 from companion.voice.engine import EngineError
+from companion.voice.phrasing import parts_of
 
 NAME = "joe"
 # The length_scale that gives `rate` words a minute is REFERENCE_WPM / rate: calibrated over
 # the default script's lines, pauses included (230 gave 119.5 wpm at 130, 250 gave 111.9).
 REFERENCE_WPM = 212.0
-SENTENCE_PAUSE = 0.45  # seconds between sentences: room to breathe
 NOISE_W = 0.6  # less random phoneme timing than the default 0.8: steadier, calmer
 
 
@@ -57,16 +57,15 @@ class PiperEngine:
     def render(self, text: str, rate: int) -> Samples:
         config = self._config(length_scale=length_scale(rate), noise_w_scale=NOISE_W,
                               normalize_audio=False)  # fmt: skip
-        pause = np.zeros(round(SENTENCE_PAUSE * RATE), dtype=np.float32)
-        parts: list[Samples] = []
-        for chunk in self._voice.synthesize(text, config):
-            if parts:
-                parts.append(pause)
-            audio = np.asarray(chunk.audio_float_array, dtype=np.float32)
-            parts.append(resample(audio, int(chunk.sample_rate)))
-        if not parts:
+        rendered: list[Samples] = []
+        for part in parts_of(text):  # a part at a time: memory grows with what is rendered at once
+            for chunk in self._voice.synthesize(part.text, config):
+                audio = np.asarray(chunk.audio_float_array, dtype=np.float32)
+                rendered.append(resample(audio, int(chunk.sample_rate)))
+            rendered.append(np.zeros(round(part.pause_after * RATE), dtype=np.float32))
+        if not any(len(r) for r in rendered):
             raise EngineError(f"Piper produced nothing for {text!r}")
-        return np.concatenate(parts)
+        return np.concatenate(rendered)
 
     def close(self) -> None:
         self._voice = None
