@@ -20,10 +20,8 @@ import wave
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from companion.hearing import pcm16  # noqa: E402
+from common import ROOT, word_edits
+from companion.hearing import pcm16
 
 ESPEAK = (("en-us", 150), ("en-gb-x-rp", 150))
 PIPER_PACE = 1.0
@@ -43,15 +41,6 @@ def sentences(count: int) -> list[str]:
 def words(text: str) -> list[str]:
     text = text.lower().replace("’", "'")
     return re.sub(r"[^\w' ]", " ", text).split()
-
-
-def edits(ref: list[str], hyp: list[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1]
 
 
 def render(folder: Path, texts: list[str]) -> dict[str, list[bytes]]:
@@ -85,7 +74,7 @@ def score(texts: list[str], clips: list[bytes],
     started = time.perf_counter()
     for text, pcm in zip(texts, clips, strict=False):
         ref = words(text)
-        errors += edits(ref, words(transcribe(pcm)))
+        errors += word_edits(ref, words(transcribe(pcm)))
         total += len(ref)
     n = min(len(texts), len(clips))
     return errors / max(1, total), (time.perf_counter() - started) / max(1, n), n

@@ -15,19 +15,16 @@ from __future__ import annotations
 import re
 import resource
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from companion.script import find_script, load_script, script_texts  # noqa: E402
-from companion.sounds import ASSETS, RATE, load_asset, loudness_db, resample  # noqa: E402
-from companion.speech import Synth, VoiceSettings  # noqa: E402
+from common import word_edits
+from companion.script import find_script, load_script, script_texts
+from companion.sounds import ASSETS, RATE, load_asset, loudness_db, resample
+from companion.speech import Synth, VoiceSettings
 
 MIN_WORDS = 4  # cue words alone say nothing about pace
 
@@ -85,16 +82,6 @@ def normal(text: str) -> list[str]:
     return out
 
 
-def wer(reference: list[str], hypothesis: list[str]) -> int:
-    """Word-level edit distance."""
-    d = list(range(len(hypothesis) + 1))
-    for i, r in enumerate(reference, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hypothesis, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[-1]
-
-
 def main() -> None:
     texts = lines()
     print(f"{len(texts)} default-script lines of {MIN_WORDS}+ words, "
@@ -147,7 +134,7 @@ def main() -> None:
         segments, _ = model.transcribe(audio, language="en", beam_size=5)
         heard = " ".join(s.text for s in segments)
         ref, hyp = normal(text), normal(heard)
-        e = wer(ref, hyp)
+        e = word_edits(ref, hyp)
         errors += e
         words += len(ref)
         if e:

@@ -16,11 +16,21 @@ sys.path.insert(0, str(ROOT))
 
 from tests.pulse import RATE, PrivatePulse  # noqa: E402
 
-__all__ = ["RATE", "ROOT", "MonitorTap", "PrivatePulse", "companion_cmd"]
+__all__ = ["RATE", "ROOT", "MonitorTap", "PrivatePulse", "companion_cmd", "word_edits"]
 
 
 def companion_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "companion", *args]
+
+
+def word_edits(reference: list[str], hypothesis: list[str]) -> int:
+    """Word-level edit distance: the errors of a word error rate."""
+    row = list(range(len(hypothesis) + 1))
+    for i, r in enumerate(reference, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hypothesis, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1]
 
 
 class MonitorTap:
