@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from companion import paths
+from companion import paths, tomlfile
 from companion.replies import Option
 
 if sys.version_info >= (3, 11):
@@ -159,8 +159,8 @@ def configured_region(env: Mapping[str, str] | None = None) -> Chosen:
     config = paths.data_dir() / "config.toml"
     if config.is_file():
         try:
-            value = tomllib.loads(config.read_text(encoding="utf-8")).get("region")
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            value = tomlfile.read_toml(config).get("region")
+        except (tomlfile.FileUnusable, tomlfile.NotToml):
             value = None  # the voice settings already say when the file cannot be read
         if value is not None:
             code = _named(value) if isinstance(value, str) else None

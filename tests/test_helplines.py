@@ -73,6 +73,19 @@ def test_config_region_wins_over_the_locale_and_uk_means_gb(private_home: Path) 
     assert configured_region({"LANG": "en_NZ.UTF-8"}).code == "GB"
 
 
+@pytest.mark.parametrize(
+    "content",
+    ["region = " + "[" * 5000 + "]" * 5000 + "\n",  # nested past the parser's depth
+     "# " + "x" * 300_000 + "\nregion = \"gb\"\n"],  # too large to be a settings file
+)  # fmt: skip
+def test_a_settings_file_that_cannot_be_used_leaves_the_region_to_the_locale(
+    private_home: Path, content: str
+) -> None:
+    private_home.mkdir(parents=True, exist_ok=True)
+    (private_home / "config.toml").write_text(content, encoding="utf-8")
+    assert configured_region({"LANG": "en_NZ.UTF-8"}).code == "NZ"
+
+
 def test_a_region_without_numbers_still_gets_an_emergency_line_and_findahelpline() -> None:
     region = load_regions().get("DE")
     assert not region.known
