@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,13 +83,33 @@ def normal(text: str) -> list[str]:
     return out
 
 
+def intelligibility(model: Any, voice: str, texts: list[str], rendered: list[np.ndarray]) -> None:
+    """The word error rate of whisper tiny.en transcribing the voice's lines."""
+    errors = words = 0
+    worst: list[tuple[int, str, str]] = []
+    for text, samples in zip(texts, rendered, strict=False):
+        segments, _ = model.transcribe(resample(samples, RATE, 16000), language="en", beam_size=5)
+        heard = " ".join(s.text for s in segments)
+        ref, hyp = normal(text), normal(heard)
+        e = word_edits(ref, hyp)
+        errors += e
+        words += len(ref)
+        if e:
+            worst.append((e, text, heard.strip()))
+    target = " (target <= 5% for the default voice)" if voice == "joe" else ""
+    print(f"intelligibility ({voice}, whisper tiny.en): WER {errors / max(1, words):.1%} "
+          f"over {words} words{target}")  # fmt: skip
+    for e, text, heard in sorted(worst, reverse=True)[:3]:
+        print(f"  {e} error(s): {text!r}\n             heard {heard!r}")
+
+
 def main() -> None:
     texts = lines()
     print(f"{len(texts)} default-script lines of {MIN_WORDS}+ words, "
           f"{sum(len(t.split()) for t in texts)} words")  # fmt: skip
     print()
     print(f"{'voice':<10} {'engine':<22} {'wpm':>6} {'soft wpm':>9} {'render s/line':>14}")
-    joe: list[np.ndarray] = []
+    voices: dict[str, list[np.ndarray]] = {}
     for voice in ("joe", "slt", "gmw/en-us"):
         try:
             rendered, took, name = render_all(voice, VoiceSettings(voice), texts)
@@ -96,13 +117,13 @@ def main() -> None:
         except Exception as e:
             print(f"{voice:<10} not available ({e})")
             continue
-        if voice == "joe":
-            joe = rendered
+        voices[voice] = rendered
         print(f"{voice:<10} {name:<22} {wpm(texts, rendered):6.1f} {wpm(texts, soft):9.1f} "
               f"{took / len(texts):14.3f}")  # fmt: skip
     print("target: 120-140 words a minute; --soft slower still")
 
     print()
+    joe = voices.get("joe", [])
     volume, soft_volume = VoiceSettings().volume, VoiceSettings().softened().volume
     speech = float(np.median([loudness_db(r) for r in joe])) if joe else float("nan")
     print("loudness at the default volume (gated RMS, dBFS)")
@@ -127,29 +148,18 @@ def main() -> None:
         print(f"intelligibility: not measured ({e.name} is not installed)")
         return
     model = WhisperModel(str(get_model_path()), device="cpu", compute_type="int8")
-    errors = words = 0
-    worst: list[tuple[int, str, str]] = []
-    for text, samples in zip(texts, joe, strict=False):
-        audio = resample(samples, RATE, 16000)
-        segments, _ = model.transcribe(audio, language="en", beam_size=5)
-        heard = " ".join(s.text for s in segments)
-        ref, hyp = normal(text), normal(heard)
-        e = word_edits(ref, hyp)
-        errors += e
-        words += len(ref)
-        if e:
-            worst.append((e, text, heard.strip()))
-    print(f"intelligibility (joe, whisper tiny.en): WER {errors / max(1, words):.1%} "
-          f"over {words} words (target <= 5%)")  # fmt: skip
-    for e, text, heard in sorted(worst, reverse=True)[:5]:
-        print(f"  {e} error(s): {text!r}\n             heard {heard!r}")
+    for voice, rendered in voices.items():
+        intelligibility(model, voice, texts, rendered)
 
     print()
     from companion.recognizer import Recognizer
 
     Recognizer()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS with Piper joe, pocketsphinx and whisper tiny.en loaded: {rss:.0f} MB")
+    print(
+        f"peak RSS with Piper joe, pocketsphinx and whisper tiny.en loaded: {rss:.0f} MB "
+        "(an upper bound: this process rendered every voice; a session: bench_session_memory)"
+    )
     print(f"(lines measured: {statistics.mean(len(t.split()) for t in texts):.1f} words each)")
 
 
