@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -322,12 +321,27 @@ def latency(recognizer: Recognizer, replies: list[Clip], per_word: int) -> None:
                   f" ms, p95 {p95 * 1000:4.0f} ms", flush=True)  # fmt: skip
 
 
+# The child reports its own peak (VmHWM: its memory since exec). The rusage of children is
+# no measure here: a child started from this process counts this process's memory as its own.
+PEAK = """
+import runpy, sys
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_module("companion", run_name="__main__", alter_sys=True)
+except SystemExit:
+    pass
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(f"peak-kb {status}", file=sys.stderr)
+"""
+
+
 def peak_memory(files: list[Path]) -> None:
     """Peak RSS of `companion hear` with the recogniser loaded and used (a child process)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
-    subprocess.run([sys.executable, "-m", "companion", "hear", "-q", "scale", *map(str, files)],
-                   check=True, capture_output=True, env=env, cwd=ROOT)  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    done = subprocess.run([sys.executable, "-c", PEAK, "companion", "hear", "-q", "scale",
+                           *map(str, files)], check=True, capture_output=True, text=True,
+                          env=env, cwd=ROOT)  # fmt: skip
+    peak = int(done.stderr.split("peak-kb ")[-1].split()[0]) / 1024
     print(f"peak RSS of hearing (companion hear, Whisper loaded): {peak:.0f} MB")
 
 
