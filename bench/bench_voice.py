@@ -25,7 +25,8 @@ import numpy as np
 from common import word_edits
 from companion.script import find_script, load_script, script_texts
 from companion.sounds import ASSETS, RATE, load_asset, loudness_db, resample
-from companion.speech import Synth, VoiceSettings
+from companion.speech import Synth
+from companion.voice.settings import VoiceSettings
 
 MIN_WORDS = 4  # cue words alone say nothing about pace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from companion import paths, tomlfile
-from companion.speech import VoiceSettings
+from companion.voice.settings import VoiceSettings
 
 CONFIG_FILE = "config.toml"
 

@@ -17,8 +17,8 @@ from companion.events import Status
 from companion.kept_audio import AudioKeeper
 from companion.script import Script
 from companion.session import Interrupted, Outcome, Session
-from companion.speech import VoiceSettings
 from companion.store import SessionRecorder, Store, open_session_history
+from companion.voice.settings import VoiceSettings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

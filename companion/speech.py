@@ -21,6 +21,7 @@ from companion import faults
 from companion.logs import log
 from companion.sounds import RATE, Samples, leveled, read_wav, to_wav_bytes
 from companion.voice.engine import Engine, EngineError, VoiceInfo
+from companion.voice.settings import VoiceSettings
 
 CACHE_VERSION = "2"
 NOW, AHEAD = 0, 1  # job priorities: a line to be said now, a line rendered ahead of time
@@ -28,17 +29,6 @@ NOW, AHEAD = 0, 1  # job priorities: a line to be said now, a line rendered ahea
 
 class SpeechError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    voice: str | None = None  # a name from `companion voices`; None is the default voice
-    rate: int = 130  # words a minute, measured from the audio: calm, unhurried guidance
-    volume: float = 0.85  # of full output, for every sound: speech, cues and chime
-
-    def softened(self) -> VoiceSettings:
-        """Slower, and 10.5 dB quieter: a near-whisper makes people lean in."""
-        return VoiceSettings(self.voice, max(90, self.rate - 20), round(self.volume * 0.3, 3))
 
 
 def trim_leading_silence(samples: Samples, level: float = 0.003, keep: float = 0.01) -> Samples:

@@ -13,7 +13,8 @@ from companion.logs import log
 from companion.mixer import faded
 from companion.patterns import Pattern, PhaseStart
 from companion.sounds import Samples, gained, load_asset
-from companion.speech import SpeechError, Synth, VoiceSettings
+from companion.speech import SpeechError, Synth
+from companion.voice.settings import VoiceSettings
 
 CUE_WORD_DELAY = 0.12  # the word follows its tone closely, so the tone marks the boundary
 GAP_BEFORE_SPEECH = 0.15  # a breath of silence between lines

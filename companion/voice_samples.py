@@ -34,7 +34,8 @@ def show_voices(echo: Callable[[str], None]) -> int:
 def play_sample(name: str, echo: Callable[[str], None]) -> int:
     from companion import paths
     from companion.audio_out import AudioError, AudioOut
-    from companion.speech import SpeechError, Synth, VoiceSettings
+    from companion.speech import SpeechError, Synth
+    from companion.voice.settings import VoiceSettings
 
     synth = Synth(paths.cache_dir() / "speech", VoiceSettings(voice=name))
     try:

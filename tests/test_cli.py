@@ -127,7 +127,7 @@ def test_voice_settings_come_from_the_config_file_then_the_options(private_home:
 
 def test_a_broken_config_file_is_named_and_the_default_voice_used(private_home: Path) -> None:
     from companion.config import VoiceChoice, voice_settings
-    from companion.speech import VoiceSettings
+    from companion.voice.settings import VoiceSettings
 
     private_home.mkdir(parents=True, exist_ok=True)
     (private_home / "config.toml").write_text("[voice\n")

@@ -134,7 +134,7 @@ def test_only_script_lines_may_be_cached_never_the_persons_own_words() -> None:
 
 def test_volume_scales_speech_cues_and_chime_alike_and_soft_is_ten_db_quieter() -> None:
     from companion.sounds import loudness_db
-    from companion.speech import VoiceSettings
+    from companion.voice.settings import VoiceSettings
 
     normal, soft = VoiceSettings(), VoiceSettings().softened()
     levels = []

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from companion.sounds import LEVEL_DB, PEAK_LIMIT, RATE, Samples, loudness_db
-from companion.speech import Synth, VoiceSettings
+from companion.speech import Synth
 from companion.voice import piper_engine
 from companion.voice.engine import Engine
+from companion.voice.settings import VoiceSettings
 
 needs_piper = pytest.mark.skipif(not piper_engine.installed(), reason="needs piper-tts")
 
