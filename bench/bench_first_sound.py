@@ -59,7 +59,9 @@ def first_sound(pulse: PrivatePulse, cmd: list[str], env: dict[str, str],
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, env=env, text=True)  # fmt: skip
     heard = tap.wait_for_sound(30)
-    printed = proc.stdout.readline() if log is None and proc.stdout else ""
+    # The floor prints its figure; companion is let run to its first line, so the signal
+    # that ends it does not come while it is still starting (that exit writes no log).
+    printed = proc.stdout.readline() if proc.stdout else ""
     proc.terminate()
     out, _ = proc.communicate(timeout=60)  # a calm goodbye is spoken first
     tap.stop()

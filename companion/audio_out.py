@@ -65,10 +65,15 @@ def import_sounddevice() -> Any:
 
 
 class AudioOut:
-    def __init__(self, rate: int = RATE, device: int | str | None = None) -> None:
+    def __init__(self, rate: int = RATE, device: int | str | None = None,
+                 first: Samples | None = None) -> None:  # fmt: skip
+        """`first`: a sound in the mixer before the stream starts, so the very first block
+        the device asks for already carries it."""
         sd = import_sounddevice()
         self.rate = rate
         self.mixer = Mixer(rate)
+        if first is not None:
+            self.mixer.add(first)
         self.underruns = 0
         self.first_sound: float | None = None  # time.monotonic() the first sample is heard
         self._anchor: tuple[int, float] | None = None  # (frame, stream time it is heard)

@@ -88,8 +88,7 @@ def begin(argv: list[str]) -> None:
         from companion.sounds import gained, load_asset
 
         settings = voice_settings(VoiceChoice(None, None, request.soft or None, request.volume))
-        audio = AudioOut()
-        audio.play(gained(load_asset("opening.wav"), settings.volume))
+        audio = AudioOut(first=gained(load_asset("opening.wav"), settings.volume))
     except Exception:  # no device, an unreadable settings file: the session says so itself
         return
     _opened = audio
