@@ -33,10 +33,16 @@ def compose_words(session: Session, compose: Compose) -> None:
             if compose.time is None:
                 continue
             when = session._listen(compose.time, QuestionType.TIME, check=_later_within_a_day)
-            if when is None or not isinstance(when[0], ReturnTime):
+            settled = None
+            if when is not None and isinstance(when[0], ReturnTime):
+                # Read back, as every heard time is, before it goes into the words.
+                settled = session._confirm_time(when[0], when[1], check=_later_within_a_day)
+            if settled is None:
+                session._say(session.script.message("defaulted"), Role.NOTE)
+                session._no_reply("return", None)
                 continue  # no time, no words that promise one
-            session._answer("return", when[0], when[1])
-            return_at = when[0].resolve(session.clock.now())
+            session._answer("return", *settled)
+            return_at = settled[0].resolve(session.clock.now())
         chosen.append(move)
     if not chosen:
         session._say(compose.none, Role.LINE)

@@ -225,7 +225,11 @@ class Session:
                 reply = interpret(heard.text, also, options)
             if isinstance(reply, Said) and self._command(reply.command, prompt, qtype):
                 continue
-            if not isinstance(reply, Answer) or _doubted(reply, heard, qtype):
+            # A doubted time is not asked for again: it is read back, which shows what was
+            # heard and takes a no or a new time, spoken or typed.
+            if not isinstance(reply, Answer) or (
+                _doubted(reply, heard, qtype) and not isinstance(reply.value, ReturnTime)
+            ):
                 misses += 1
                 if misses > RETRIES:
                     return None
@@ -370,18 +374,22 @@ class Session:
         return self.script.message(name, time=words)
 
     def _confirm_time(
-        self, value: ReturnTime, heard: Heard, ask: Ask
-    ) -> tuple[ReturnTime, Heard] | None:
+        self, value: ReturnTime, heard: Heard, ask: Ask | None = None,
+        check: Callable[[Value], str | None] | None = None,
+    ) -> tuple[ReturnTime, Heard] | None:  # fmt: skip
         """A heard time is read back before it goes into the words, and can be corrected:
         a no asks again, and a new time given instead is taken and read back in turn. A
         typed time is shown with its clock time. None: no time was settled."""
+        check = check or self._check_time
+        timeout = ask.timeout if ask else 30.0
+        options = ask.options if ask else ()
         for _ in range(MAX_TURNS):
             if heard.source != "voice":
                 self._say(self._time_message("time_noted", value), Role.NOTE)
                 return value, heard
             prompt = self._time_message("time_readback", value)
-            got = self._listen(prompt, QuestionType.YES_NO, timeout=ask.timeout,
-                               check=self._check_time, also=QuestionType.TIME)  # fmt: skip
+            got = self._listen(prompt, QuestionType.YES_NO, timeout=timeout, check=check,
+                               also=QuestionType.TIME)  # fmt: skip
             if got is None:
                 return value, heard  # read back, and nothing said against it
             answer, reply = got
@@ -391,7 +399,7 @@ class Session:
             if answer == YES:
                 return value, heard
             again = self._listen(self.script.message("time_again"), QuestionType.TIME,
-                                 ask.options, ask.timeout, self._check_time)  # fmt: skip
+                                 options, timeout, check)  # fmt: skip
             if again is None or not isinstance(again[0], ReturnTime):
                 return None
             value, heard = again[0], again[1]

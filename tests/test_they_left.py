@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from companion.channels import Heard
 from companion.clock import FakeClock
-from companion.events import Answered, Role, Statement, Status
+from companion.events import NO_REPLY, Answered, Role, Statement, Status
 from companion.script import ScriptError, load_script
-from companion.session import Session
+from companion.session import Outcome, Session
+from companion.timeparse import format_clock
 from tests.fakes import FakeIn, FakeOut, MemoryRecorder
 from tests.running import run as companion
+from tests.test_confirm import Replies, key, readbacks, voice
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUND = ROOT / "scripts" / "ground.toml"
@@ -153,3 +156,32 @@ def test_words_that_name_a_time_need_the_time_question(tmp_path: Path) -> None:
                     'moves = [{ name = "t", ask = "Time?", text = "Back at {return_clock}." }]\n')  # fmt: skip
     with pytest.raises(ScriptError, match="ask the time with 'time'"):
         load_script(path)
+
+
+def _by_voice_at_the_time(after_yes: list[Heard]) -> tuple[Outcome, FakeOut, MemoryRecorder]:
+    """Everything typed but the time and what follows it, which are heard."""
+    clock = FakeClock()
+    heard = [*map(key, SETTLED), key("yes"), key("yes"), *after_yes]
+    out, rec = FakeOut(clock), MemoryRecorder()
+    outcome = Session(load_script(THEY_LEFT), out, Replies(clock, heard), clock, rec).run()
+    return outcome, out, rec
+
+
+@pytest.mark.parametrize("confident", [True, False])
+def test_a_return_time_heard_is_read_back_before_it_goes_into_the_words(confident: bool) -> None:
+    outcome, out, _ = _by_voice_at_the_time(
+        [voice("in an hour", confident), voice("yes"), key("no")]
+    )
+    assert outcome.return_at is not None and outcome.statement is not None
+    assert readbacks(out) == [f"An hour: back at {format_clock(outcome.return_at)}. Is that right?"]
+    assert f"come back to this at {format_clock(outcome.return_at)}?" in outcome.statement
+
+
+def test_a_return_time_said_to_be_wrong_and_not_given_again_leaves_the_time_out() -> None:
+    outcome, out, rec = _by_voice_at_the_time(
+        [voice("in an hour"), voice("no"), None, None, None, key("no")]
+    )
+    assert outcome.statement is not None and outcome.return_at is None
+    assert "come back to this at" not in outcome.statement
+    assert "That's all right. Let's go on." in out.lines()
+    assert [a.source for a in rec.of(Answered) if a.key == "return"] == [NO_REPLY]
