@@ -16,19 +16,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from companion.audio_out import AudioOut
 
-COMMANDS = frozenset({"ground", "breathe"})
-FLAGS = frozenset({"--soft", "--they-left", "--listen", "--no-listen", "--keep-audio"})
-# Options with a value, and the values the command itself accepts for them.
-RANGES: dict[str, tuple[float, float] | None] = {
-    "--speed": (0.01, 10000),
-    "--rate": (60, 400),
-    "--volume": (0.05, 1.0),
-    "--minutes": (0.1, 120),
-    "-m": (0.1, 120),
-    "--script": None,
-    "-s": None,
-    "--pattern": None,
-    "-p": None,
+# Per command: its flags, and its options with a value and the values it accepts for them.
+Limits = tuple[float, float] | None
+SHARED: dict[str, Limits] = {"--speed": (0.01, 10000), "--rate": (60, 400), "--volume": (0.05, 1.0)}
+FLAGS = {"ground": frozenset({"--soft", "--they-left", "--listen", "--no-listen", "--keep-audio"}),
+         "breathe": frozenset({"--soft"})}  # fmt: skip
+VALUED: dict[str, dict[str, Limits]] = {
+    "ground": {**SHARED, "--script": None, "-s": None},
+    "breathe": {**SHARED, "--pattern": None, "-p": None, "--minutes": (0.1, 120), "-m": (0.1, 120)},
 }
 
 
@@ -40,7 +35,7 @@ class Request:
     volume: float | None = None
 
 
-def _in_range(value: str, limits: tuple[float, float] | None) -> bool:
+def _in_range(value: str, limits: Limits) -> bool:
     if limits is None:
         return bool(value) and not value.startswith("-")
     try:
@@ -52,20 +47,21 @@ def _in_range(value: str, limits: tuple[float, float] | None) -> bool:
 
 def wanted(argv: list[str]) -> Request | None:
     """The request for an early tone, or None when the command may not play one."""
-    if not argv or argv[0] not in COMMANDS:
+    if not argv or argv[0] not in FLAGS:
         return None
+    flags, valued = FLAGS[argv[0]], VALUED[argv[0]]
     soft, volume = False, None
     rest = iter(argv[1:])
     for arg in rest:
         name, given, value = arg.partition("=")
-        if not given and name in FLAGS:
+        if not given and name in flags:
             soft = soft or name == "--soft"
             continue
-        if name not in RANGES:
+        if name not in valued:
             return None  # --text, --voice-off, --help, --voice, or a mistake: not ours to judge
         if not given:
             value = next(rest, "")
-        if not _in_range(value, RANGES[name]):
+        if not _in_range(value, valued[name]):
             return None
         if name == "--volume":
             volume = float(value)

@@ -49,6 +49,8 @@ def test_a_session_with_sound_gets_the_early_tone(argv: list[str], request_: Req
         ["ground", "--volume"],
         ["ground", "--speed", "0"],
         ["breathe", "--minutes", "500"],
+        ["breathe", "--they-left"],  # an option of the other command
+        ["ground", "--minutes", "5"],
         ["ground", "--script"],
         ["ground", "--script", "--soft"],
         ["ground", "--sfot"],
