@@ -32,11 +32,7 @@ def compose_words(session: Session, compose: Compose) -> None:
         if timed:
             if compose.time is None:
                 continue
-            when = session._listen(compose.time, QuestionType.TIME, check=_later_within_a_day)
-            settled = None
-            if when is not None and isinstance(when[0], ReturnTime):
-                # Read back, as every heard time is, before it goes into the words.
-                settled = session._confirm_time(when[0], when[1], check=_later_within_a_day)
+            settled = session._settled_time(compose.time, _later_within_a_day)
             if settled is None:
                 session._say(session.script.message("defaulted"), Role.NOTE)
                 session._no_reply("return", None)

@@ -315,15 +315,7 @@ class Session:
         self._answer(ask.key, *got)
 
     def _time_question(self, ask: Ask, prompt: str) -> None:
-        got = self._listen(prompt, ask.type, ask.options, ask.timeout, self._check_time)
-        settled: tuple[ReturnTime, Heard] | None = None
-        if got is None:
-            # A time nobody named never goes into the closing words: offer one, and confirm.
-            default = _default(ask)
-            if isinstance(default, ReturnTime):
-                settled = self._offer_time(default)
-        elif isinstance(got[0], ReturnTime):
-            settled = self._confirm_time(got[0], got[1], ask)
+        settled = self._settled_time(prompt, self._check_time, ask)
         if settled is None:
             self._say(self.script.message("no_time"), Role.NOTE)
             self._no_reply(ask.key, None)
@@ -336,6 +328,21 @@ class Session:
             minutes = (value.resolve(self.clock.now()) - self.clock.now()).total_seconds() / 60
             if minutes < SHORT_BREAK_MINUTES - 0.5:
                 self._say(self.script.message("time_short"), Role.NOTE)
+
+    def _settled_time(
+        self, prompt: str, check: Callable[[Value], str | None], ask: Ask | None = None
+    ) -> tuple[ReturnTime, Heard] | None:
+        """A time asked for, read back and correctable. A time nobody named is never put
+        into words unasked: the question's default is offered, and taken only on a yes.
+        None: no time was settled."""
+        options, timeout = (ask.options, ask.timeout) if ask else ((), 30.0)
+        got = self._listen(prompt, QuestionType.TIME, options, timeout, check)
+        if got is None:
+            default = _default(ask) if ask else None
+            return self._offer_time(default) if isinstance(default, ReturnTime) else None
+        if isinstance(got[0], ReturnTime):
+            return self._confirm_time(got[0], got[1], ask, check)
+        return None
 
     def _still_stirred(self) -> bool:
         """The last rating is 6 or more, or it rose: the body is not ready to go back yet."""
