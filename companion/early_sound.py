@@ -81,10 +81,10 @@ def begin(argv: list[str]) -> None:
     try:
         from companion.audio_out import AudioOut
         from companion.config import VoiceChoice, voice_settings
-        from companion.sounds import gained, load_asset
+        from companion.sounds import opening_tone
 
         settings = voice_settings(VoiceChoice(None, None, request.soft or None, request.volume))
-        audio = AudioOut(first=gained(load_asset("opening.wav"), settings.volume))
+        audio = AudioOut(first=opening_tone(settings.volume))
     except Exception:  # no device, an unreadable settings file: the session says so itself
         return
     _opened = audio

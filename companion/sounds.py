@@ -130,6 +130,11 @@ def gained(samples: Samples, volume: float) -> Samples:
     return out
 
 
+def opening_tone(volume: float) -> Samples:
+    """The soft tone that says a session has started, at the session's volume."""
+    return gained(load_asset("opening.wav"), volume)
+
+
 def load_asset(name: str) -> Samples:
     from companion import paths
 

@@ -12,7 +12,7 @@ from companion.events import Role
 from companion.logs import log
 from companion.mixer import faded
 from companion.patterns import Pattern, PhaseStart
-from companion.sounds import Samples, gained, load_asset
+from companion.sounds import Samples, gained, load_asset, opening_tone
 from companion.speech import SpeechError, Synth
 from companion.voice.settings import VoiceSettings
 
@@ -59,7 +59,7 @@ class VoiceOut:
     def opening(self) -> None:
         """A soft tone at once, while the voice loads: the person knows it has started."""
         if not self.failed:
-            self.audio.play(self._gained(load_asset("opening.wav")))
+            self.audio.play(opening_tone(self.volume))
 
     def cacheable(self, text: str, role: Role) -> bool:
         return role is not Role.STATEMENT and text in self._script_lines
