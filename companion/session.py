@@ -364,6 +364,7 @@ class Session:
         got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
         if got is None or got[0] != YES:
             return now, heard
+        wait = wait.agreed(self.clock.now())
         self._say(self._time_message("time_noted", wait), Role.NOTE)
         return wait, got[1]
 
@@ -373,6 +374,7 @@ class Session:
         got = self._listen(prompt, QuestionType.YES_NO, timeout=30)
         if got is None or got[0] != YES:
             return None
+        offered = offered.agreed(self.clock.now())
         self._say(self._time_message("time_noted", offered), Role.NOTE)
         return offered, got[1]
 
@@ -391,6 +393,8 @@ class Session:
         timeout = ask.timeout if ask else 30.0
         options = ask.options if ask else ()
         for _ in range(MAX_TURNS):
+            # The clock time named now is the one the words will name.
+            value = value.agreed(self.clock.now())
             if heard.source != "voice":
                 self._say(self._time_message("time_noted", value), Role.NOTE)
                 return value, heard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 _UNITS = {
@@ -34,13 +34,18 @@ class ReturnTime:
     hour: int | None = None
     minute: int = 0
     meridiem_known: bool = False
+    # The moment it was agreed: a time read back as "back at 9:10" stays 9:10 however long
+    # the rest of the session takes. Not part of what the time is.
+    since: datetime | None = field(default=None, compare=False)
 
     @property
     def is_now(self) -> bool:
         return self.minutes == 0
 
     def resolve(self, now: datetime) -> datetime:
-        """The moment this names, at or after `now` (clock times: the next occurrence)."""
+        """The moment this names, at or after `now` (clock times: the next occurrence);
+        counted from the moment it was agreed, once it has been."""
+        now = self.since or now
         if self.minutes is not None:
             return now + timedelta(minutes=self.minutes)
         assert self.hour is not None
@@ -49,6 +54,10 @@ class ReturnTime:
         while at <= now:
             at += step
         return at
+
+    def agreed(self, at: datetime) -> ReturnTime:
+        """This time, counted from `at` from now on (unless it already was from earlier)."""
+        return self if self.since is not None else replace(self, since=at)
 
     def canonical(self) -> str:
         """+MINUTES for a duration, HH:MM for a clock time (12-hour when ambiguous)."""

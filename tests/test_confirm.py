@@ -63,6 +63,29 @@ def test_a_heard_time_is_read_back_before_it_goes_into_the_closing_words() -> No
     assert said.index(expected) < said.index(outcome.statement)
 
 
+class SlowReplies(Replies):
+    """Someone who takes their time over every reply: minutes pass between the questions."""
+
+    def listen(self, listening: Listening) -> Heard | None:
+        self.clock.advance(100.0)
+        return super().listen(listening)
+
+
+@pytest.mark.parametrize("said", [voice("in twenty minutes"), key("20"), voice("at nine")])
+def test_the_words_name_the_clock_time_that_was_read_back_however_long_it_takes(
+    said: Heard,
+) -> None:
+    clock = FakeClock()
+    out = FakeOut(clock)
+    heard = [*map(key, START), said, voice("yes"), key("no")]
+    outcome = Session(load_script(GROUND), out, SlowReplies(clock, heard), clock,
+                      MemoryRecorder()).run()  # fmt: skip
+    assert outcome.return_at is not None and outcome.statement is not None
+    named = [n for n in out.lines(Role.NOTE) + out.lines(Role.PROMPT) if "back at" in n.lower()]
+    assert named and all(format_clock(outcome.return_at) in n for n in named)
+    assert format_clock(outcome.return_at) in outcome.statement
+
+
 def test_a_no_asks_again_and_the_new_time_is_read_back_in_turn() -> None:
     heard = [*map(key, START), voice("an hour"), voice("no"), voice("half an hour"),
              voice("yes"), key("no")]  # fmt: skip
