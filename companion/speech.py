@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion import faults
+from companion import faults, memory
 from companion.logs import log
 from companion.sounds import RATE, Samples, leveled, read_wav, to_wav_bytes
 from companion.voice.engine import Engine, EngineError, VoiceInfo
@@ -121,6 +121,7 @@ class Synth:
             finally:
                 with self._wake:
                     self._pending.pop((job.text, job.cache), None)
+                memory.trim()  # the line's buffers, freed, go back before the next task
         engine.close()
 
     def _make(self, engine: Engine, text: str, cache: bool) -> Samples:

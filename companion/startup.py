@@ -9,6 +9,7 @@ import sys
 from types import FrameType
 
 from companion import early_sound
+from companion.memory import give_back_freed_memory
 from companion.offline import keep_offline
 
 EXIT_INTERRUPTED = 130
@@ -72,6 +73,7 @@ def main() -> None:
     show_whatever_the_encoding()
     quiet_signals()
     early_sound.begin(sys.argv[1:])  # the opening tone, before the slower imports below
+    give_back_freed_memory()  # before the models load
     signal_fault("signal-while-importing")  # as if Ctrl-C came while the modules load
     from companion.cli import main as run_command
 
