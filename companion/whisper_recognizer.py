@@ -27,6 +27,11 @@ from companion.transcripts import hotwords, is_speech, reply_in
 # the costly mistake (at the safety question), so it must clear the higher bar.
 LOGPROB_FLOOR = -1.0
 YES_FLOOR = -0.6
+# "Yeah" and "yep" are what whisper writes for a sigh, a sneeze or a short other word in
+# babble ("bed", "learn": -0.49 to -0.58 on speech2, clean and at 10 dB), never "yes"; a
+# spoken yes written "yeah" scored -0.45 or better. So the short forms clear a higher bar.
+SHORT_YES = ("yeah", "yep")
+SHORT_YES_FLOOR = -0.47
 NO_SPEECH_ABOVE = 0.6  # whisper's own judgement that the sound was not speech
 BEAM = 5
 # Seconds of audio the encoder sees at once. Whisper was trained on 30 s; a reply fits in far
@@ -123,9 +128,13 @@ def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> 
     if not is_speech(text) or no_speech > NO_SPEECH_ABOVE:
         return Recognition(None, None, logprob)
     reply = reply_in(text, listening) if logprob >= LOGPROB_FLOOR else None
-    if reply is not None and logprob < YES_FLOOR and _means_yes(reply):
+    if reply is not None and _means_yes(reply) and logprob < _yes_floor(reply):
         reply = None
     return Recognition(reply, text, logprob, confident=reply is not None)
+
+
+def _yes_floor(reply: str) -> float:
+    return SHORT_YES_FLOOR if reply in SHORT_YES else YES_FLOOR
 
 
 def _means_yes(reply: str) -> bool:

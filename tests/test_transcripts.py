@@ -13,6 +13,7 @@ from companion.transcripts import hotwords, is_speech, reply_in, spoken_form
 from companion.whisper_recognizer import (
     LOGPROB_FLOOR,
     NO_SPEECH_ABOVE,
+    SHORT_YES_FLOOR,
     YES_FLOOR,
     WhisperDecoding,
     window_features,
@@ -131,6 +132,16 @@ def test_a_yes_must_clear_a_higher_bar_than_other_replies() -> None:
     for yes in ("Yes.", "Yeah.", "Yes, I am."):
         found = decoded(YES_NO, (yes, between, 0.02))
         assert found.text is None and found.heard == yes and not found.confident
+
+
+def test_yeah_and_yep_clear_a_higher_bar_than_yes() -> None:
+    # What a sigh or a short word in babble is written as, when it is taken for a yes.
+    between = (SHORT_YES_FLOOR + YES_FLOOR) / 2
+    assert decoded(YES_NO, ("Yes.", between, 0.02)).text == "yes"
+    for short in ("Yeah.", "Yep."):
+        found = decoded(YES_NO, (short, between, 0.02))
+        assert found.text is None and found.heard == short and not found.confident
+        assert decoded(YES_NO, (short, SHORT_YES_FLOOR + 0.05, 0.02)).text == short[:-1].lower()
 
 
 def test_speech_with_extra_words_is_heard_but_not_taken() -> None:
