@@ -121,7 +121,7 @@ class Synth:
             finally:
                 with self._wake:
                     self._pending.pop((job.text, job.cache), None)
-                memory.trim()  # the line's buffers, freed, go back before the next task
+                memory.trim()  # what rendering (and any decoding meanwhile) freed goes back
         engine.close()
 
     def _make(self, engine: Engine, text: str, cache: bool) -> Samples:

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from companion import faults, memory
+from companion import faults
 from companion.channels import Listening
 from companion.recognition import NOTHING, RATE, Recognition
 from companion.replies import YES, Answer, QuestionType, interpret
@@ -169,7 +169,6 @@ class WhisperDecoding:
             if done == len(pcm) or (done < len(pcm) and _quiet_after(pcm, done)):
                 return found
         found = judge(*self._rec.transcribe(pcm, self._words), self._listening)
-        memory.trim()  # the decoding's buffers, freed, go back before a line is rendered
         self._decoded = (len(pcm), found)
         return found
 
