@@ -27,9 +27,10 @@ from companion.transcripts import hotwords, is_speech, reply_in
 # the costly mistake (at the safety question), so it must clear the higher bar.
 LOGPROB_FLOOR = -1.0
 YES_FLOOR = -0.6
-# "Yeah" and "yep" are what whisper writes for a sigh, a sneeze or a short other word in
-# babble ("bed", "learn": -0.49 to -0.58 on speech2, clean and at 10 dB), never "yes"; a
-# spoken yes written "yeah" scored -0.45 or better. So the short forms clear a higher bar.
+# "Yeah" and "yep" are what whisper writes when it takes a short other word in babble for a
+# yes ("learn" at 10 dB, "bed" at 5 dB: -0.53, -0.58 on speech2; base writes them for a sigh
+# and a sneeze, -0.55, -0.49), never "yes"; a spoken yes written "yeah" scored -0.45 or
+# better. So the short forms clear a higher bar.
 SHORT_YES = ("yeah", "yep")
 SHORT_YES_FLOOR = -0.47
 NO_SPEECH_ABOVE = 0.6  # whisper's own judgement that the sound was not speech
