@@ -341,7 +341,7 @@ class Session:
             default = _default(ask) if ask else None
             return self._offer_time(default) if isinstance(default, ReturnTime) else None
         if isinstance(got[0], ReturnTime):
-            return self._confirm_time(got[0], got[1], ask, check)
+            return self._confirm_time(got[0], got[1], options, timeout, check)
         return None
 
     def _still_stirred(self) -> bool:
@@ -383,15 +383,12 @@ class Session:
         return self.script.message(name, time=words)
 
     def _confirm_time(
-        self, value: ReturnTime, heard: Heard, ask: Ask | None = None,
-        check: Callable[[Value], str | None] | None = None,
+        self, value: ReturnTime, heard: Heard, options: tuple[Option, ...], timeout: float,
+        check: Callable[[Value], str | None],
     ) -> tuple[ReturnTime, Heard] | None:  # fmt: skip
         """A heard time is read back before it goes into the words, and can be corrected:
         a no asks again, and a new time given instead is taken and read back in turn. A
         typed time is shown with its clock time. None: no time was settled."""
-        check = check or self._check_time
-        timeout = ask.timeout if ask else 30.0
-        options = ask.options if ask else ()
         for _ in range(MAX_TURNS):
             # The clock time named now is the one the words will name.
             value = value.agreed(self.clock.now())
