@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from companion import __version__
+from companion.early_sound import MINUTES_LIMITS, RATE_LIMITS, SPEED_LIMITS, VOLUME_LIMITS
 
 if TYPE_CHECKING:  # for annotations only: the modules load when a command needs them
     from companion.runner import Settings
@@ -27,18 +28,25 @@ app.add_typer(scripts_app, name="scripts")
 
 SpeedOption = Annotated[
     float,
-    typer.Option("--speed", min=0.01, max=10000, help="Run waits and breathing N times faster."),
+    typer.Option(
+        "--speed",
+        min=SPEED_LIMITS[0],
+        max=SPEED_LIMITS[1],
+        help="Run waits and breathing N times faster.",
+    ),
 ]
 TextOption = Annotated[bool, typer.Option("--text", help="Print and type instead of speaking.")]
 VoiceOption = Annotated[
     str | None, typer.Option("--voice", help="A voice id from `companion voices`.")
 ]  # fmt: skip
 RateOption = Annotated[
-    int | None, typer.Option("--rate", min=60, max=400, help="Speaking rate, words a minute.")
+    int | None, typer.Option("--rate", min=RATE_LIMITS[0], max=RATE_LIMITS[1],
+                              help="Speaking rate, words a minute.")
 ]  # fmt: skip
 SoftOption = Annotated[bool, typer.Option("--soft", help="Quieter and slower, near a whisper.")]
 VolumeOption = Annotated[
-    float | None, typer.Option("--volume", min=0.05, max=1.0, help="Loudness, 0.05 to 1.0.")
+    float | None, typer.Option("--volume", min=VOLUME_LIMITS[0], max=VOLUME_LIMITS[1],
+                                help="Loudness, 0.05 to 1.0.")
 ]  # fmt: skip
 VoiceOffOption = Annotated[
     bool, typer.Option("--voice-off", help="Cue tones only: words on screen, replies typed.")
@@ -177,7 +185,9 @@ def breathe(
     pattern: Annotated[
         str, typer.Option("--pattern", "-p", help="cyclic-sigh, paced, box, 4-7-8, or your own.")
     ] = "cyclic-sigh",
-    minutes: Annotated[float, typer.Option("--minutes", "-m", min=0.1, max=120)] = 5.0,
+    minutes: Annotated[
+        float, typer.Option("--minutes", "-m", min=MINUTES_LIMITS[0], max=MINUTES_LIMITS[1])
+    ] = 5.0,
     text: TextOption = False,
     speed: SpeedOption = 1.0,
     voice_off: VoiceOffOption = False,

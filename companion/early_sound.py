@@ -16,15 +16,23 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from companion.audio_out import AudioOut
 
+# The values the commands accept (the CLI declares its options with these, so they agree).
+SPEED_LIMITS = (0.01, 10000)
+RATE_LIMITS = (60, 400)
+VOLUME_LIMITS = (0.05, 1.0)
+MINUTES_LIMITS = (0.1, 120)
+
 # Per command: its flags, and its options with a value and the values it accepts for them.
 Limits = tuple[float, float] | None
-SHARED: dict[str, Limits] = {"--speed": (0.01, 10000), "--rate": (60, 400), "--volume": (0.05, 1.0)}
+SHARED: dict[str, Limits] = {"--speed": SPEED_LIMITS, "--rate": RATE_LIMITS,
+                             "--volume": VOLUME_LIMITS}  # fmt: skip
 FLAGS = {"ground": frozenset({"--soft", "--they-left", "--listen", "--no-listen", "--keep-audio"}),
          "breathe": frozenset({"--soft"})}  # fmt: skip
 VALUED: dict[str, dict[str, Limits]] = {
     "ground": {**SHARED, "--script": None, "-s": None},
-    "breathe": {**SHARED, "--pattern": None, "-p": None, "--minutes": (0.1, 120), "-m": (0.1, 120)},
-}
+    "breathe": {**SHARED, "--pattern": None, "-p": None, "--minutes": MINUTES_LIMITS,
+                "-m": MINUTES_LIMITS},
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
