@@ -12,26 +12,23 @@ slow); onnxruntime's arena off (a line rendered half as slow again).
 from __future__ import annotations
 
 import ctypes
+import functools
 from typing import Any
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 ARENAS = 2  # heaps shared by all threads: the session's threads rarely allocate at once
 
-_libc: Any = None
 
-
+@functools.cache
 def _glibc() -> Any:
     """The C library, when it is glibc; None for any other (musl, macOS): nothing to tune."""
-    global _libc
-    if _libc is None:
-        try:
-            libc = ctypes.CDLL(None)
-            libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-            libc.malloc_trim.argtypes = [ctypes.c_size_t]
-            _libc = libc
-        except (OSError, AttributeError):
-            _libc = False
-    return _libc or None
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        libc.malloc_trim.argtypes = [ctypes.c_size_t]
+    except (OSError, AttributeError):
+        return None
+    return libc
 
 
 def give_back_freed_memory() -> None:
