@@ -201,7 +201,9 @@ def test_when_the_microphone_is_unplugged_it_says_so_and_the_rest_is_typed() -> 
     whisper = ScriptedTranscriber(["We argued at dinner.", "keep"])
     dictation = Dictation(whisper, mic.read, LevelDetector, drain=mic.drain,
                           alive=lambda: bool(mic.parts))  # fmt: skip
-    typed = TypedAfter(screen, [("How do you feel", "I felt sad."), ("", ""),
+    # Typed once the page has said the microphone is gone: before that, a typed line
+    # simply answers the part, and the news may come after the letter is done.
+    typed = TypedAfter(screen, [("Type the rest", "I felt sad."), ("", ""),
                                 ("What would you like", "q")])  # fmt: skip
     writing = Writing(DictatingPage(TerminalPage(stdin=io.StringIO(""), stdout=screen),
                                     dictation, typed))  # fmt: skip
@@ -210,6 +212,42 @@ def test_when_the_microphone_is_unplugged_it_says_so_and_the_rest_is_typed() -> 
     out = screen.getvalue()
     assert "Dictation stopped working (the microphone stopped working)." in out
     assert "Nothing was heard" not in out
+    assert (writing.letter.facts, writing.letter.feelings) == (
+        "We argued at dinner.",
+        "I felt sad.",
+    )
+
+
+def test_a_microphone_lost_while_a_part_is_typed_is_told_once_and_the_rest_is_typed() -> None:
+    screen = Screen()
+    mic = ScriptedMicrophone([PART, WORD, WAIT])  # gone while the second part is typed
+    found_gone = threading.Event()
+
+    def alive() -> bool:  # found gone only once the next part is listening too
+        if not found_gone.is_set():
+            found_gone.set()
+            while not [t for t in threading.enumerate()
+                       if t.name == "dictation" and t is not threading.current_thread()]:  # fmt: skip
+                threading.Event().wait(0.001)
+        return bool(mic.parts)
+
+    typed = TypedAfter(screen, [("How do you feel", "I felt sad."), ("", ""),
+                                ("Type the rest", "q")])  # fmt: skip
+
+    def keys() -> str | None:
+        line = typed()
+        if line == "q":  # stopped only once every listening has had its say
+            for listening in [t for t in threading.enumerate() if t.name == "dictation"]:
+                listening.join(timeout=20)
+        return line
+
+    whisper = ScriptedTranscriber(["We argued at dinner.", "keep"])
+    dictation = Dictation(whisper, mic.read, LevelDetector, drain=mic.drain, alive=alive)
+    writing = Writing(DictatingPage(TerminalPage(stdin=io.StringIO(""), stdout=screen),
+                                    dictation, keys))  # fmt: skip
+    with pytest.raises(Stopped):
+        writing.run()
+    assert screen.getvalue().count("Dictation stopped working") == 1
     assert (writing.letter.facts, writing.letter.feelings) == (
         "We argued at dinner.",
         "I felt sad.",

@@ -149,6 +149,9 @@ class DictatingPage:
     def _hear(self, request: int, cancel: threading.Event,
               settings: PartSettings | None) -> None:  # fmt: skip
         with self._voice_lock:
+            if self.voice_lost is not None:  # lost while the part before was typed over
+                self.events.put(("lost", request, None))
+                return
             if cancel.is_set():
                 self.events.put(("voice", request, None))
                 return
