@@ -58,7 +58,7 @@ def test_the_neural_voice_gives_its_working_memory_back_after_each_clause() -> N
     shrink = "memory.enable_memory_arena_shrinkage"
     assert session.options.get_run_config_entry(shrink) == "cpu:0"
     # Every line is an input of a new length: a pattern planned for each would only pile up.
-    assert session.session.get_session_options().enable_mem_pattern is False
+    assert session.get_session_options().enable_mem_pattern is False
     audio = np.concatenate([c.audio_float_array for c in voice.synthesize("Breathe out.")])
     assert len(audio) > 0.3 * voice.config.sample_rate and np.abs(audio).max() > 0.05
 

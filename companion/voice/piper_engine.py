@@ -66,6 +66,9 @@ class ShrinkingSession:
     def run(self, outputs: list[str] | None, feed: dict[str, Any]) -> Any:
         return self.session.run(outputs, feed, self.options)
 
+    def __getattr__(self, name: str) -> Any:  # whatever else a Piper release asks of it
+        return getattr(self.session, name)
+
 
 class PiperEngine:
     def __init__(self) -> None:
