@@ -221,14 +221,16 @@ def test_when_the_microphone_is_unplugged_it_says_so_and_the_rest_is_typed() -> 
 def test_a_microphone_lost_while_a_part_is_typed_is_told_once_and_the_rest_is_typed() -> None:
     screen = Screen()
     mic = ScriptedMicrophone([PART, WORD, WAIT])  # gone while the second part is typed
-    found_gone = threading.Event()
+    found_gone, never = threading.Event(), threading.Event()
 
     def alive() -> bool:  # found gone only once the next part is listening too
         if not found_gone.is_set():
             found_gone.set()
-            while not [t for t in threading.enumerate()
-                       if t.name == "dictation" and t is not threading.current_thread()]:  # fmt: skip
-                threading.Event().wait(0.001)
+            for _ in range(20_000):  # at most 20 s: the asserts below say what went wrong
+                if [t for t in threading.enumerate()
+                    if t.name == "dictation" and t is not threading.current_thread()]:  # fmt: skip
+                    break
+                never.wait(0.001)
         return bool(mic.parts)
 
     typed = TypedAfter(screen, [("How do you feel", "I felt sad."), ("", ""),
