@@ -46,7 +46,7 @@ RateOption = Annotated[
 SoftOption = Annotated[bool, typer.Option("--soft", help="Quieter and slower, near a whisper.")]
 VolumeOption = Annotated[
     float | None, typer.Option("--volume", min=VOLUME_LIMITS[0], max=VOLUME_LIMITS[1],
-                                help="Loudness, 0.05 to 1.0.")
+                                help=f"Loudness, {VOLUME_LIMITS[0]} to {VOLUME_LIMITS[1]}.")
 ]  # fmt: skip
 VoiceOffOption = Annotated[
     bool, typer.Option("--voice-off", help="Cue tones only: words on screen, replies typed.")
