@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from companion import faults, paths
 from companion.events import (
@@ -247,11 +248,19 @@ class Store:
                 (event.status.value, at.isoformat(), session_id),
             )
 
-    def bring_back(self, name: str, begin: KeptBegin,
-                   events: list[tuple[Event, float, datetime]]) -> int | None:  # fmt: skip
+    def add_letter(self, session_id: int, letter: dict[str, Any]) -> None:
+        """A letter's parts and flags (`letters.saved.as_data`), in the caller's transaction."""
+        self.db.execute(
+            "INSERT INTO letters (session_id, parts, checks) VALUES (?, ?, ?)",
+            (session_id, json.dumps(letter["parts"]), json.dumps(letter["checks"])),
+        )
+
+    def bring_back(self, name: str, begin: KeptBegin, events: list[tuple[Event, float, datetime]],
+                   letter: dict[str, Any] | None = None) -> int | None:  # fmt: skip
         """A kept session (from a file the history could not take then) written in: to its
-        own row when that was started, else to a new one. All or nothing, and only once per
-        name; returns the session's id, or None when it was already brought back."""
+        own row when that was started, else to a new one, with its letter if it was one.
+        All or nothing, and only once per name; returns the session's id, or None when it
+        was already brought back."""
         with self._transaction():
             if self.db.execute("SELECT 1 FROM brought_back WHERE name = ?", (name,)).fetchone():
                 return None
@@ -279,6 +288,8 @@ class Store:
             )
             for event, t, at in events:
                 self._insert(session_id, event, t, at)
+            if letter is not None:
+                self.add_letter(session_id, letter)
             self.db.execute("INSERT INTO brought_back (name, session_id) VALUES (?, ?)",
                             (name, session_id))  # fmt: skip
         return session_id

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from companion import paths
 from companion.events import Answered, Event, Statement, from_data, kind_of, to_data
@@ -30,24 +31,29 @@ class KeptSession:
     path: Path
     begin: KeptBegin
     events: Kept
+    letter: dict[str, Any] | None = None  # a letter's parts and flags (`letters.saved`)
 
 
-def _lines(begin: KeptBegin | None, kept: Kept) -> str:
-    head = {"session": None if begin is None else {
+def _lines(begin: KeptBegin | None, kept: Kept, letter: dict[str, Any] | None) -> str:
+    head: dict[str, Any] = {"session": None if begin is None else {
         "id": begin.session_id, "script": begin.script, "mode": begin.mode,
         "started_at": begin.started_at.isoformat()}}  # fmt: skip
+    if letter is not None:
+        head["letter"] = letter
     rows = [json.dumps(head)]
     rows += [json.dumps({"t": t, "at": at.isoformat(), "kind": kind_of(e), "data": to_data(e)})
              for e, t, at in kept]  # fmt: skip
     return "".join(row + "\n" for row in rows)
 
 
-def keep(begin: KeptBegin | None, kept: Kept) -> Path | None:
-    """Write the events to a new private file; None when no private place can take them.
+def keep(begin: KeptBegin | None, kept: Kept,
+         letter: dict[str, Any] | None = None) -> Path | None:  # fmt: skip
+    """Write the events (and a letter's parts) to a new private file; None when no private
+    place can take them.
 
     Each file has a name no other session can have (time, process, random), and appears
     whole: written under a hidden name first, then renamed."""
-    text = _lines(begin, kept)
+    text = _lines(begin, kept, letter)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for directory in paths.fallback_dirs():
         name = f"{PREFIX}{stamp}-{os.getpid()}-{secrets.token_hex(4)}{SUFFIX}"
@@ -100,6 +106,11 @@ def read(path: Path) -> KeptSession | None:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip()]  # fmt: skip
         head = rows[0]["session"] if rows and "session" in rows[0] else None
+        letter = rows[0].get("letter") if rows and "session" in rows[0] else None
+        if letter is not None and not (isinstance(letter, dict)
+                                       and isinstance(letter.get("parts"), dict)
+                                       and isinstance(letter.get("checks"), list)):  # fmt: skip
+            raise ValueError("a kept letter without its parts")
         events = [(from_data(r["kind"], r["data"]), float(r["t"]),
                    datetime.fromisoformat(r["at"])) for r in rows if "kind" in r]  # fmt: skip
         if head is None:  # an older kept file: it began with its first event
@@ -109,7 +120,7 @@ def read(path: Path) -> KeptSession | None:
         else:
             begin = KeptBegin(head["id"], str(head["script"]), str(head["mode"]),
                               datetime.fromisoformat(head["started_at"]))  # fmt: skip
-        return KeptSession(path, begin, events)
+        return KeptSession(path, begin, events, letter)
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
@@ -126,7 +137,7 @@ def bring_back(store: Store) -> list[int]:
         if kept is None:
             continue
         try:
-            session_id = store.bring_back(path.name, kept.begin, kept.events)
+            session_id = store.bring_back(path.name, kept.begin, kept.events, kept.letter)
         except sqlite3.Error:
             break  # the history cannot take it now; nor the next one
         try:

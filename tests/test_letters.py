@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import signal
 import stat
 import sys
@@ -225,6 +226,49 @@ def test_a_letter_the_history_cannot_take_is_kept_in_a_private_file(private_home
     assert "I would like a text when you're late." in kept.read_text(encoding="utf-8")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert "What was your intention" in done.stdout  # and the whole letter was on screen
+
+
+def test_a_kept_letter_brought_back_into_the_history_is_shown_whole_and_as_it_ended(
+    private_home: Path,
+) -> None:
+    companion("letter", stdin=TYPED, home=private_home, env={"COMPANION_FAULTS": "store-full"})
+    history = companion("history", home=private_home).stdout  # the history can take it now
+    assert not list(private_home.glob("unsaved-session-*.jsonl"))
+    assert " letter " in history and "finished" in history and "cut short" not in history
+    shown = companion("letter", "--show", "1", home=private_home)
+    assert shown.returncode == 0, shown.stderr
+    # Its parts and the checker's flags came back with it, as for a letter saved at once.
+    assert "When you don't call when you're late, I feel hurt." in shown.stdout
+    assert "You're so selfish." in shown.stdout and "[kept yours]" in shown.stdout
+    assert "What was your intention when you said that?" in shown.stdout
+    assert "The checker flagged" in shown.stdout
+
+
+def test_a_letter_kept_aside_without_its_parts_is_still_shown_whole(private_home: Path) -> None:
+    # As an older version kept a letter the history could not take: its text only.
+    words = "We argued about the car.\n\nI felt alone."
+    private_home.mkdir(parents=True, exist_ok=True)
+    (private_home / "unsaved-session-20261101-120000-1-abcd.jsonl").write_text(
+        '{"session": {"id": null, "script": "letter", "mode": "letter",'
+        ' "started_at": "2026-11-01T12:00:00+00:00"}}\n'
+        '{"t": 0.0, "at": "2026-11-01T12:00:00+00:00", "kind": "statement",'
+        f' "data": {{"text": {json.dumps(words)}, "return_at": null}}}}\n',
+        encoding="utf-8",
+    )
+    shown = companion("letter", "--show", "1", home=private_home)
+    assert shown.returncode == 0, shown.stderr
+    assert "We argued about the car." in shown.stdout and "I felt alone." in shown.stdout
+
+
+def test_a_letter_whose_parts_cannot_be_read_is_shown_whole(private_home: Path) -> None:
+    companion("letter", stdin=TYPED, home=private_home)
+    import sqlite3
+
+    with sqlite3.connect(private_home / "history.db") as db:
+        db.execute("UPDATE letters SET parts = '{\"facts\": ', checks = '[{}]'")
+    shown = companion("letter", "--show", "1", home=private_home)
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr
+    assert "I would like a text when you're late." in shown.stdout
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from companion import paths
-from companion.events import Statement, Status
+from companion.events import Ended, Statement, Status
 from companion.interrupts import Interrupted, held
 from companion.letters import saved
 from companion.letters.flow import INTRO, Page, Stopped, Writing
@@ -133,7 +133,9 @@ def _keep(letter: Letter, status: Status) -> int | None:
     from companion.store import KeptBegin
 
     begin = KeptBegin(None, saved.MODE, saved.MODE, now)
-    where = unsaved.keep(begin, [(Statement(letter.text(), None), 0.0, now)])
+    # Its parts and how it ended go too: brought back, it is a letter like any other.
+    events: unsaved.Kept = [(Statement(letter.text(), None), 0.0, now), (Ended(status), 0.0, now)]
+    where = unsaved.keep(begin, events, saved.as_data(letter))
     if where:
         _say(f"  (Your letter is kept in {where}.)", err=True)
     return None

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from companion.events import Status
 from companion.letters.letter import PARTS, Checked, Letter
@@ -19,11 +20,7 @@ def save(store: Store, letter: Letter, at: datetime, status: Status) -> int:
     store.db.execute("BEGIN IMMEDIATE")  # the row and its parts, or neither
     try:
         session_id = store.start(MODE, MODE, at)
-        store.db.execute(
-            "INSERT INTO letters (session_id, parts, checks) VALUES (?, ?, ?)",
-            (session_id, json.dumps(letter.parts()),
-             json.dumps([asdict(c) for c in letter.checks])),
-        )  # fmt: skip
+        store.add_letter(session_id, as_data(letter))
         store.db.execute(
             "UPDATE sessions SET statement = ?, status = ?, ended_at = ? WHERE id = ?",
             (letter.text(), status.value, datetime.now().astimezone().isoformat(), session_id),
@@ -33,6 +30,11 @@ def save(store: Store, letter: Letter, at: datetime, status: Status) -> int:
         raise
     store.db.execute("COMMIT")
     return session_id
+
+
+def as_data(letter: Letter) -> dict[str, Any]:
+    """A letter's parts and the checker's flags, as the `letters` row and a kept file hold them."""
+    return {"parts": letter.parts(), "checks": [asdict(c) for c in letter.checks]}
 
 
 def load(store: Store, ref: str) -> tuple[SessionRow, Letter] | None:
@@ -46,9 +48,14 @@ def load(store: Store, ref: str) -> tuple[SessionRow, Letter] | None:
         ).fetchone()
     except sqlite3.Error:
         return None
-    if found is None:
-        return None
-    parts = json.loads(found[0])
-    checks = tuple(Checked(c["part"], c["sentence"], tuple(c["kinds"]), c["rewording"],
-                           bool(c["taken"])) for c in json.loads(found[1]))  # fmt: skip
-    return row, Letter(**{p: str(parts.get(p, "")) for p in PARTS}, checks=checks)
+    try:
+        if found is None:
+            raise ValueError("no parts")
+        parts = json.loads(found[0])
+        checks = tuple(Checked(c["part"], c["sentence"], tuple(c["kinds"]), c["rewording"],
+                               bool(c["taken"])) for c in json.loads(found[1]))  # fmt: skip
+        return row, Letter(**{p: str(parts.get(p, "")) for p in PARTS}, checks=checks)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # Its parts were not kept (a letter kept aside by an older version) or cannot be
+        # read: the whole text is in the session's row, and is shown as one.
+        return (row, Letter(facts=row.statement)) if row.statement else None
