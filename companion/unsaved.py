@@ -105,8 +105,8 @@ def read(path: Path) -> KeptSession | None:
     try:
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip()]  # fmt: skip
-        head = rows[0]["session"] if rows and "session" in rows[0] else None
-        letter = rows[0].get("letter") if rows and "session" in rows[0] else None
+        first = rows[0] if rows and "session" in rows[0] else {}
+        head, letter = first.get("session"), first.get("letter")
         if letter is not None and not (isinstance(letter, dict)
                                        and isinstance(letter.get("parts"), dict)
                                        and isinstance(letter.get("checks"), list)):  # fmt: skip

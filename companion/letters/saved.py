@@ -48,14 +48,14 @@ def load(store: Store, ref: str) -> tuple[SessionRow, Letter] | None:
         ).fetchone()
     except sqlite3.Error:
         return None
-    try:
-        if found is None:
-            raise ValueError("no parts")
-        parts = json.loads(found[0])
-        checks = tuple(Checked(c["part"], c["sentence"], tuple(c["kinds"]), c["rewording"],
-                               bool(c["taken"])) for c in json.loads(found[1]))  # fmt: skip
-        return row, Letter(**{p: str(parts.get(p, "")) for p in PARTS}, checks=checks)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        # Its parts were not kept (a letter kept aside by an older version) or cannot be
-        # read: the whole text is in the session's row, and is shown as one.
-        return (row, Letter(facts=row.statement)) if row.statement else None
+    if found is not None:
+        try:
+            parts = json.loads(found[0])
+            checks = tuple(Checked(c["part"], c["sentence"], tuple(c["kinds"]), c["rewording"],
+                                   bool(c["taken"])) for c in json.loads(found[1]))  # fmt: skip
+            return row, Letter(**{p: str(parts.get(p, "")) for p in PARTS}, checks=checks)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass
+    # Its parts were not kept (a letter kept aside by an older version) or cannot be read:
+    # the whole text is in the session's row, and is shown as one.
+    return (row, Letter(facts=row.statement)) if row.statement else None
