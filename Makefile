@@ -29,6 +29,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m companion.whisper_base
 	@touch $@
 
 # Installs Debian packages that are missing; without root, says what to run and goes on

@@ -8,6 +8,7 @@ Set COMPANION_FAULTS to a comma-separated list of NAME or NAME=VALUE:
     tts-fails=N                                 the Nth line (from 1) cannot be rendered
     recognizer-raises                           every recognition raises
     no-whisper                                  the Whisper model cannot be loaded
+    no-base-model                               Whisper base (the second opinion) is missing
     store-locked, store-full, store-readonly    every write to the history fails that way
     store-fails-after=N                         writes fail after the first N events
     store-slow=SECONDS                          every write to the history takes that long
