@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m companion.whisper_base
+	$(BIN)/python -m companion.whisper_base || echo "Sessions will try again to prepare it."
 	@touch $@
 
 # Installs Debian packages that are missing; without root, says what to run and goes on
