@@ -224,12 +224,25 @@ def stock_sphinx() -> Hear:
 ALL = ("speech2", "narrowband", "phrases", "10 dB", "5 dB", "TV only")
 
 
+def product(window: float = 10.0) -> Recognizer:
+    """tiny.en with base's second opinion, as a session hears (base prepared if need be)."""
+    from companion import whisper_base
+    from companion.second_opinion import open_base
+    from companion.whisper_recognizer import WhisperRecognizer
+
+    rec = WhisperRecognizer(window=window)
+    whisper_base.prepare()
+    rec.second = open_base()
+    return rec
+
+
 def contenders() -> dict[str, tuple[Callable[[], Hear], int, tuple[str, ...]]]:
     """Name: (how to make it, take 1 clip in N, the sets it runs on)."""
     from companion.recognizer import Recognizer as Pocketsphinx
     from companion.whisper_recognizer import WhisperRecognizer
 
     return {
+        "tiny+base": (lambda: live(product()), 1, ALL),
         "whisper 10s": (lambda: live(WhisperRecognizer(window=10)), 1, ALL),
         "whisper 30s": (lambda: live(WhisperRecognizer(window=30)), 1, ALL[:3]),
         "sphinx live": (lambda: live(Pocketsphinx(), SphinxDetector), 1, ALL),
@@ -390,8 +403,10 @@ def main() -> None:
     endpointers(replies, others)
     from companion.whisper_recognizer import WhisperRecognizer
 
+    print("tiny+base (the product):")
+    latency(product(), replies, per_word=2 if args.limit else 4)
     for window in (10, 30):
-        print(f"whisper {window}s window:")
+        print(f"whisper {window}s window (tiny alone):")
         latency(WhisperRecognizer(window=window), replies, per_word=2 if args.limit else 4)
     sevens = sorted((data / "speech2" / "speech_commands_v0.01" / "seven").glob("*.wav"))
     peak_memory(sevens[:3])

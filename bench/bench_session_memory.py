@@ -20,10 +20,13 @@ import time
 import wave
 from pathlib import Path
 
-from common import PrivatePulse, companion_cmd
+from common import ROOT, PrivatePulse, companion_cmd
 
 # Said when the session listens, in order; said again when it asks again.
 REPLIES = ["yes", "i did", "four", "three", "no", "in twenty minutes", "yes", "no"]
+# A real "five" that tiny.en writes as "File." (../shared/speech2): said instead of "four", it
+# opens Whisper base for a second opinion, the most a hearing ever holds at once.
+SECOND_LOOK = "speech2/speech_commands_v0.02_test/five/d962e5ac_nohash_0.wav"
 
 
 def rendered(folder: Path, text: str) -> Path:
@@ -50,8 +53,9 @@ def rss_mb(pid: int) -> float:
 
 
 def peak_of(cmd: list[str], env: dict[str, str], answer: PrivatePulse | None,
-            spoken: dict[str, Path]) -> tuple[float, str, float]:  # fmt: skip
-    """(peak RSS MB from the kernel, the line on screen at the sampled peak, seconds)."""
+            spoken: dict[str, Path]) -> tuple[float, str, float, list[str]]:  # fmt: skip
+    """(peak RSS MB from the kernel, the line on screen at the sampled peak, seconds, the
+    lines shown)."""
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)  # fmt: skip
@@ -81,7 +85,7 @@ def peak_of(cmd: list[str], env: dict[str, str], answer: PrivatePulse | None,
             answer.play_into_mic(spoken[REPLIES[index]]).wait(10)
     _, _, usage = os.wait4(proc.pid, 0)
     sampler.join()
-    return usage.ru_maxrss / 1024, str(sampled[1]), time.monotonic() - started
+    return usage.ru_maxrss / 1024, str(sampled[1]), time.monotonic() - started, shown
 
 
 def main() -> None:
@@ -91,16 +95,29 @@ def main() -> None:
     try:
         spoken = {text: rendered(home, text) for text in REPLIES}
         floor = [sys.executable, "-c", "import numpy, sounddevice"]
-        floor_mb, _, _ = peak_of(floor, env, None, spoken)
-        session_mb, during, seconds = peak_of(companion_cmd("ground", "--speed", "50"), env,
+        floor_mb, *_ = peak_of(floor, env, None, spoken)
+        session_mb, during, seconds, _ = peak_of(companion_cmd("ground", "--speed", "50"), env,
                                               pulse, spoken)  # fmt: skip
+        shared = next((d / SECOND_LOOK for d in (ROOT.parent / "shared", ROOT.parent.parent
+                       / "shared") if (d / SECOND_LOOK).is_file()), None)  # fmt: skip
+        looked: tuple[float, str, float, list[str]] | None = None
+        if shared is not None:
+            looked = peak_of(companion_cmd("ground", "--speed", "50"), env, pulse,
+                             {**spoken, "four": shared})  # fmt: skip
     finally:
         pulse.stop()
     print("peak RSS (kernel's figure for the process)")
     print(f"  {'floor: python, numpy, sounddevice':<48} {floor_mb:6.0f} MB")
     print(f"  {'voice session (Piper speaking, Whisper hearing)':<48} {session_mb:6.0f} MB"
           f"   ({seconds:.0f} s; at its peak: {during!r})")  # fmt: skip
-    print(f"  target <= 500 MB: {'met' if session_mb <= 500 else 'NOT met'}")
+    if looked is not None:
+        print(f"  {'the same, one reply given a second opinion':<48} {looked[0]:6.0f} MB"
+              f"   ({looked[2]:.0f} s; at its peak: {looked[1]!r})")  # fmt: skip
+        print(f"    the recorded five was heard as: {[x for x in looked[3] if 'heard:' in x]}")
+    else:
+        print("  (no ../shared/speech2: the session with a second opinion is not measured)")
+    worst = max(session_mb, looked[0] if looked else 0.0)
+    print(f"  target <= 500 MB: {'met' if worst <= 500 else 'NOT met'}")
 
 
 if __name__ == "__main__":
