@@ -111,6 +111,17 @@ class WhisperRecognizer:
     def decoding(self, listening: Listening) -> WhisperDecoding:
         return WhisperDecoding(self, listening)
 
+    # The weights can be let go and loaded again while the rest (the tokenizer) stays.
+    def loaded(self) -> bool:
+        return bool(self.model.model.model_is_loaded)
+
+    def load(self) -> None:
+        if not self.loaded():
+            self.model.model.load_model()
+
+    def unload(self) -> None:
+        self.model.model.unload_model()
+
 
 def window_features(extract: Any, pcm: bytes, frames: int) -> Any:
     """The log-mel features of `frames` hundredths of a second: the reply, then silence.

@@ -30,6 +30,16 @@ class Model:
         self.asked: list[str | None] = []
         self.lock = threading.Lock()
         self.second: SecondOpinion | None = None
+        self.weights, self.loads = True, 0  # opened with its weights loaded
+
+    def loaded(self) -> bool:
+        return self.weights
+
+    def load(self) -> None:
+        self.weights, self.loads = True, self.loads + int(not self.weights)
+
+    def unload(self) -> None:
+        self.weights = False
 
     def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
         self.asked.append(words)
@@ -103,18 +113,34 @@ def test_base_gives_no_command_where_the_question_asks_for_an_answer() -> None:
     assert heard(CONFIRM, ("Paws.", DOUBTED, 0.02), ("Pause.", -0.1, 0.02))[0].text == "pause"
 
 
-def test_base_is_opened_when_first_needed_and_let_go_when_the_reply_is_over() -> None:
-    small = Model(("Sir.", DOUBTED, 0.02), ("Sir, seven.", DOUBTED, 0.02))
-    opener = Opener(Model(("Seven.", -0.1, 0.02), ("Seven.", -0.1, 0.02)))
+def test_base_is_opened_once_and_its_weights_let_go_after_each_reply_that_needed_it() -> None:
+    small = Model(("Sir.", DOUBTED, 0.02), ("Sir, seven.", DOUBTED, 0.02), ("Fife.", DOUBTED, 0.02))
+    base = Model(("Seven.", -0.1, 0.02), ("Seven.", -0.1, 0.02), ("Five.", -0.1, 0.02))
+    opener = Opener(base)
     small.second = SecondOpinion(opener)
     with WhisperDecoding(small, SCALE) as d:  # type: ignore[arg-type]
+        d.feed(bytes(960))  # a reply begins: nothing is opened for it yet
         assert opener.opened == 0
         d.whole_reply(bytes(3200))  # a pause: decoded so far
-        d.finish(bytes(6400))  # more came after it
-        assert opener.opened == 1  # opened once for the reply
-        assert small.second._model is not None
-    assert small.second._model is None  # let go
+        assert d.finish(bytes(6400)).text == "seven"  # more came after it
+        assert opener.opened == 1 and base.weights  # opened once for the reply
+    assert not base.weights  # its weights let go
+    with WhisperDecoding(small, SCALE) as d:  # type: ignore[arg-type]
+        assert d.finish(bytes(3200)).text == "five"
+    assert (opener.opened, base.loads, base.weights) == (1, 1, False)  # loaded again, not opened
     assert not small.lock.locked()
+
+
+def test_a_reply_tiny_took_neither_opens_base_nor_loads_its_weights() -> None:
+    small = Model(("Fun.", DOUBTED, 0.02), (" Seven.", -0.1, 0.02))
+    base = Model(("Five.", -0.1, 0.02))
+    opener = Opener(base)
+    small.second = SecondOpinion(opener)
+    with WhisperDecoding(small, SCALE) as d:  # type: ignore[arg-type]
+        d.finish(bytes(3200))
+    with WhisperDecoding(small, SCALE) as d:  # type: ignore[arg-type]
+        assert d.finish(bytes(3200)).text == "seven"
+    assert (opener.opened, base.loads, base.weights) == (1, 0, False)
 
 
 def test_base_failing_leaves_tiny_hearing_alone_and_says_nothing_of_the_words(
