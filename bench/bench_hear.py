@@ -199,7 +199,7 @@ def plain_whisper(window: float = 30.0) -> Hear:
     rec = WhisperRecognizer(window=window)
 
     def hear(pcm: bytes, qtype: QuestionType) -> str | None:
-        return canonical(rec.transcribe(pcm, None)[0], qtype)
+        return canonical(rec.transcribe(pcm, None).text, qtype)
 
     return hear
 

@@ -2,16 +2,15 @@
 
 tiny.en takes no reply from about one reply in thirteen, mostly by writing other words
 ("start" for stop, "file" for five, "theta" for zero). Whisper base, given the same audio and
-the same hotwords, hears many of them right. Measured on all of speech2 (every hearing of
-bench/bench_hear.py's live path, replayed): replies heard 0.922 -> 0.959, other words and
-sounds taken for a reply 0.0075 -> 0.0093, none of them taken for "yes".
+the same hotwords, hears many of them right. What its readings come to is decided in
+`companion.readings`, beside tiny's own.
 
 Base is asked only when tiny heard words, so a sigh or a cough that tiny found no words in is
 never given to the model that writes more of them; and not when tiny was sure of its other
-words ("tree" said clearly stays "tree", not three). Base's reply must clear its own bar, and
-is never a yes. Base is opened the first time a reply needs it. Its weights are let go when
-that reply is over and loaded again when another needs them (0.07 s): held, they would add
-about 110 MB to a session; what stays (its tokenizer) is about 20 MB.
+words ("tree" said clearly stays "tree", not three). Base is opened the first time a reply
+needs it. Its weights are let go when that reply is over and loaded again when another needs
+them (0.07 s): held, they would add about 110 MB to a session; what stays (its tokenizer) is
+about 20 MB.
 """
 
 from __future__ import annotations
@@ -19,12 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from companion.channels import Listening
-from companion.recognition import Recognition
-from companion.replies import YES, Answer, QuestionType, Said, interpret
+from companion.transcripts import Transcript
 
 if TYPE_CHECKING:
     from companion.whisper_recognizer import WhisperRecognizer
@@ -32,17 +28,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("companion")
 
 
-@dataclass(frozen=True)
-class Bars:
-    """When base's opinion is asked, and when it is taken. Measured on speech2, tuned on
-    half of its speakers and checked on the other half."""
-
-    sure: float = -0.3  # tiny's other words this likely stand: base is not asked
-    logprob: float = -0.6  # base's reply must be at least this likely
-
-
 class Transcriber(Protocol):
-    def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]: ...
+    def transcribe(self, pcm: bytes, words: str | None) -> Transcript: ...
 
     def loaded(self) -> bool: ...
 
@@ -57,9 +44,8 @@ class SecondOpinion:
 
     name = "whisper base"
 
-    def __init__(self, opener: Callable[[], Transcriber], bars: Bars = Bars()) -> None:
+    def __init__(self, opener: Callable[[], Transcriber]) -> None:
         self._open = opener
-        self.bars = bars
         self._model: Transcriber | None = None
 
     def _opened(self) -> Transcriber:
@@ -71,32 +57,9 @@ class SecondOpinion:
             self._model.load()
         return self._model
 
-    def wanted(self, found: Recognition) -> bool:
-        """tiny heard words, took no reply from them, and was not sure of them."""
-        return found.text is None and found.heard is not None and found.score < self.bars.sure
-
-    def look(self, pcm: bytes, listening: Listening, words: str) -> Recognition | None:
-        """Base's reading when it is a reply that clears the bars; None otherwise."""
-        from companion.whisper_recognizer import judge
-
-        text, logprob, no_speech = self._opened().transcribe(pcm, words)
-        found = judge(text, logprob, no_speech, listening)
-        reply = found.text
-        if reply is None or logprob < self.bars.logprob:
-            return None
-        qtype = listening.qtype
-        # Never a yes: with babble 10 and 5 dB below the voice, base took one other word for
-        # a yes at each level, and a false yes at "are you safe?" skips the crisis resources.
-        # A yes tiny doubted is asked again, or typed.
-        if interpret(reply, QuestionType.YES_NO) == Answer(YES):
-            return None
-        # Steered by the hotwords, base writes a command ("pause", "help") into babble where
-        # the question asks for an answer; there only a command question takes one from it.
-        if qtype is not QuestionType.CONFIRM and isinstance(
-            interpret(reply, qtype, listening.options), Said
-        ):
-            return None
-        return found
+    def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
+        """Base's readings of the reply, with the question's hotwords."""
+        return self._opened().transcribe(pcm, words)
 
     def release(self) -> None:
         """Let base's weights go until the next reply needs them."""

@@ -9,6 +9,7 @@ Anything more ("yes I'm scared", "right", "on") is not a reply.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from companion.channels import Listening
 from companion.grammar import phrases
@@ -18,6 +19,25 @@ _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
          "eighteen", "nineteen")  # fmt: skip
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What a model wrote for one reply: its readings (text, mean log-probability), likeliest
+    first, and its own judgement that the sound was not speech."""
+
+    readings: tuple[tuple[str, float], ...]
+    no_speech: float
+
+    @property
+    def text(self) -> str:
+        return self.readings[0][0] if self.readings else ""
+
+    @property
+    def logprob(self) -> float:
+        return self.readings[0][1] if self.readings else float("-inf")
+
+
 # What a transcript may hold besides words: the sounds whisper writes for what is not speech.
 _NOT_SPEECH = re.compile(r"^\W*$|^\s*[\[(*♪][^\])*♪]*[\])*♪]?\s*$")
 

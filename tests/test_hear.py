@@ -122,3 +122,20 @@ def test_a_choice_is_heard_by_its_words_or_its_number(
                         options=options)  # fmt: skip
     assert found.text is not None
     assert interpret(found.text, QuestionType.CHOICE, options) == Answer(chosen)
+
+
+@needs_espeak
+def test_the_model_gives_each_of_its_beams_as_a_reading(tmp_path: Path, whisper) -> None:  # type: ignore[no-untyped-def]
+    from companion.channels import Listening
+    from companion.hearing import pcm16
+    from companion.recognition import FRAME
+    from companion.replies import QuestionType
+    from companion.transcripts import hotwords, reply_in
+    from companion.voice_in import PAD_FRAMES
+
+    listening = Listening(QuestionType.SCALE)
+    pcm = bytes(PAD_FRAMES * FRAME * 2) + pcm16(spoken(tmp_path, "seven", rate=140))
+    heard = whisper.transcribe(pcm, hotwords(listening))
+    assert 2 <= len(heard.readings) <= whisper.beam
+    assert reply_in(heard.text, listening) == "seven"
+    assert all(-5.0 < logprob <= 0.0 for _, logprob in heard.readings)

@@ -11,9 +11,11 @@ import threading
 import pytest
 
 from companion.channels import Listening
+from companion.readings import Bars
 from companion.recognition import Recognition
 from companion.replies import QuestionType
-from companion.second_opinion import Bars, SecondOpinion, attach
+from companion.second_opinion import SecondOpinion, attach
+from companion.transcripts import Transcript
 from companion.whisper_recognizer import WhisperDecoding
 
 YES_NO, SCALE = Listening(QuestionType.YES_NO), Listening(QuestionType.SCALE)
@@ -22,14 +24,19 @@ BARS = Bars()
 DOUBTED = BARS.sure - 0.2  # tiny's words this likely are doubted: base is asked
 
 
-class Model:
-    """A model at its seam: each transcription returns the next result."""
+Heard = tuple[str, float, float]  # (text, log-probability, no-speech): a model's one reading
 
-    def __init__(self, *results: tuple[str, float, float] | BaseException) -> None:
+
+class Model:
+    """A model at its seam: each transcription returns the next result, as its only reading
+    or as a whole transcript."""
+
+    def __init__(self, *results: Heard | Transcript | BaseException) -> None:
         self.results = list(results)
         self.asked: list[str | None] = []
         self.lock = threading.Lock()
         self.second: SecondOpinion | None = None
+        self.bars = Bars()
         self.weights, self.loads = True, 0  # opened with its weights loaded
 
     def loaded(self) -> bool:
@@ -41,12 +48,15 @@ class Model:
     def unload(self) -> None:
         self.weights = False
 
-    def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
+    def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
         self.asked.append(words)
         result = self.results.pop(0)
         if isinstance(result, BaseException):
             raise result
-        return result
+        if isinstance(result, Transcript):
+            return result
+        text, logprob, no_speech = result
+        return Transcript(((text, logprob),) if text else (), no_speech)
 
 
 class Opener:
@@ -58,8 +68,8 @@ class Opener:
         return self.base
 
 
-def heard(listening: Listening, tiny: tuple[str, float, float],
-          *base: tuple[str, float, float] | BaseException) -> tuple[Recognition, Model]:  # fmt: skip
+def heard(listening: Listening, tiny: Heard | Transcript,
+          *base: Heard | Transcript | BaseException) -> tuple[Recognition, Model]:  # fmt: skip
     """What one reply comes to, tiny hearing `tiny` and base (if asked) `base`."""
     small, large = Model(tiny), Model(*base)
     small.second = SecondOpinion(Opener(large))
@@ -80,7 +90,7 @@ def test_base_hears_the_reply_tiny_wrote_as_other_words() -> None:
     (("", float("-inf"), 0.9), "tiny heard nothing"),
     (("Tree.", BARS.sure + 0.1, 0.02), "tiny was sure of its other words"),
 ])  # fmt: skip
-def test_base_is_asked_only_over_words_tiny_doubted(tiny: tuple[str, float, float],
+def test_base_is_asked_only_over_words_tiny_doubted(tiny: Heard,
                                                    why: str) -> None:  # fmt: skip
     found, base = heard(SCALE, tiny, ("Three.", -0.1, 0.02))
     assert base.asked == [], why
@@ -93,9 +103,9 @@ def test_what_tiny_heard_stands_when_base_hears_no_reply_either() -> None:
 
 
 def test_base_must_clear_its_own_bar() -> None:
-    found, _ = heard(SCALE, ("File.", DOUBTED, 0.02), ("Five.", BARS.logprob - 0.05, 0.02))
+    found, _ = heard(SCALE, ("File.", DOUBTED, 0.02), ("Five.", BARS.base - 0.05, 0.02))
     assert found.text is None and found.heard == "File."
-    found, _ = heard(SCALE, ("File.", DOUBTED, 0.02), ("Five.", BARS.logprob + 0.05, 0.02))
+    found, _ = heard(SCALE, ("File.", DOUBTED, 0.02), ("Five.", BARS.base + 0.05, 0.02))
     assert found.text == "five"
 
 
@@ -182,3 +192,15 @@ def test_without_the_base_packages_tiny_hears_alone(monkeypatch: pytest.MonkeyPa
     finally:
         monkeypatch.delenv("COMPANION_FAULTS")
         faults._active.cache_clear()
+
+
+def test_a_yes_both_models_wrote_is_taken_though_tiny_alone_doubted_it() -> None:
+    found, base = heard(YES_NO, ("Yes.", DOUBTED - 0.3, 0.02), ("Yes.", -0.2, 0.02))
+    assert found == Recognition("yes", "Yes.", DOUBTED - 0.3, True)
+    assert base.asked
+
+
+def test_a_reply_close_behind_tiny_s_likeliest_is_taken_without_base() -> None:
+    small = Model(Transcript((("Now.", DOUBTED), ("No.", DOUBTED - 0.05)), 0.02))
+    with WhisperDecoding(small, YES_NO) as d:  # type: ignore[arg-type]
+        assert d.finish(bytes(3200)) == Recognition("no", "No.", DOUBTED - 0.05, True)

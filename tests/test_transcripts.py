@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from companion.channels import Listening
+from companion.readings import Bars
 from companion.recognition import Recognition
 from companion.replies import Option, QuestionType
-from companion.transcripts import hotwords, is_speech, reply_in, spoken_form
+from companion.transcripts import Transcript, hotwords, is_speech, reply_in, spoken_form
 from companion.whisper_recognizer import (
     LOGPROB_FLOOR,
     NO_SPEECH_ABOVE,
@@ -102,10 +103,12 @@ class Scripted:
         self.lock = threading.Lock()
         self.asked: list[tuple[int, str | None]] = []
         self.second = None  # tiny alone: the second opinion has tests of its own
+        self.bars = Bars()
 
-    def transcribe(self, pcm: bytes, words: str | None) -> tuple[str, float, float]:
+    def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
         self.asked.append((len(pcm), words))
-        return self.results.pop(0)
+        text, logprob, no_speech = self.results.pop(0)
+        return Transcript(((text, logprob),) if text else (), no_speech)
 
 
 def decoded(listening: Listening, *results: tuple[str, float, float]) -> Recognition:
