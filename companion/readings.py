@@ -47,9 +47,10 @@ def doubted(found: Recognition, bars: Bars) -> bool:
 
 def admissible(reply: str, listening: Listening) -> bool:
     """A reply found on a second look: never a yes (a false yes at "are you safe?" skips the
-    crisis resources; a doubted yes is asked again, or typed), and a command only where the
-    question asks for one (steered by the hotwords, the models write "pause" or "help" into
-    babble)."""
+    crisis resources; with babble 10 and 5 dB below the voice, base alone took one other word
+    for a yes at each level; a doubted yes is asked again, or typed), and a command only where
+    the question asks for one (steered by the hotwords, the models write "pause" or "help"
+    into babble)."""
     if interpret(reply, QuestionType.YES_NO) == Answer(YES):
         return False
     qtype = listening.qtype

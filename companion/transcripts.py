@@ -23,8 +23,8 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 
 @dataclass(frozen=True)
 class Transcript:
-    """What a model wrote for one reply: its readings (text, mean log-probability), likeliest
-    first, and its own judgement that the sound was not speech."""
+    """What a model wrote for one reply: its readings (text, mean log-probability) as its beam
+    search ranks them, best first, and its own judgement that the sound was not speech."""
 
     readings: tuple[tuple[str, float], ...]
     no_speech: float

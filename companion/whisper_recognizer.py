@@ -91,8 +91,8 @@ class WhisperRecognizer:
         self.bars = Bars()
 
     def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
-        """The readings of 16 kHz PCM, likeliest first: one pass of the encoder over a window
-        of `window` seconds, and one beam search (its beams are the readings), no fallback."""
+        """The readings of 16 kHz PCM, best first: one pass of the encoder over a window of
+        `window` seconds, and one beam search (its beams are the readings), no fallback."""
         encoded = self.model.encode(window_features(self.model.feature_extractor, pcm,
                                                     self.frames))  # fmt: skip
         prompt = self.model.get_prompt(self.tokenizer, [], without_timestamps=True,
