@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import ROOT
+from common import ROOT, SHARED
 from companion.channels import Listening
 from companion.grammar import phrases
 from companion.hearing import LEAD_IN, canonical, frames_of, hear_pcm, pcm16
@@ -55,7 +55,7 @@ Hear = Callable[[bytes, QuestionType], str | None]  # canonical reply or None
 
 
 def data_dir(given: str | None) -> Path:
-    for d in [Path(given)] if given else [ROOT.parent / "shared", ROOT.parent.parent / "shared"]:
+    for d in [Path(given)] if given else SHARED:
         if (d / "speech2").is_dir():
             return d
     raise SystemExit("the recordings are not here: pass --data DIR (the folder with speech2/)")

@@ -20,7 +20,7 @@ import time
 import wave
 from pathlib import Path
 
-from common import ROOT, PrivatePulse, companion_cmd
+from common import SHARED, PrivatePulse, companion_cmd
 
 # Said when the session listens, in order; said again when it asks again.
 REPLIES = ["yes", "i did", "four", "three", "no", "in twenty minutes", "yes", "no"]
@@ -98,8 +98,7 @@ def main() -> None:
         floor_mb, *_ = peak_of(floor, env, None, spoken)
         session_mb, during, seconds, _ = peak_of(companion_cmd("ground", "--speed", "50"), env,
                                               pulse, spoken)  # fmt: skip
-        shared = next((d / SECOND_LOOK for d in (ROOT.parent / "shared", ROOT.parent.parent
-                       / "shared") if (d / SECOND_LOOK).is_file()), None)  # fmt: skip
+        shared = next((d / SECOND_LOOK for d in SHARED if (d / SECOND_LOOK).is_file()), None)
         looked: tuple[float, str, float, list[str]] | None = None
         if shared is not None:
             looked = peak_of(companion_cmd("ground", "--speed", "50"), env, pulse,

@@ -12,11 +12,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the shared recordings may be: beside the project, or beside its parent (a worktree).
+SHARED = (ROOT.parent / "shared", ROOT.parent.parent / "shared")
 sys.path.insert(0, str(ROOT))
 
 from tests.pulse import RATE, PrivatePulse  # noqa: E402
 
-__all__ = ["RATE", "ROOT", "MonitorTap", "PrivatePulse", "companion_cmd", "word_edits"]
+__all__ = ["RATE", "ROOT", "SHARED", "MonitorTap", "PrivatePulse", "companion_cmd", "word_edits"]
 
 
 def companion_cmd(*args: str) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from companion.channels import Listening
 from companion.recognition import Recognition
 from companion.replies import YES, Answer, QuestionType, Said, interpret
-from companion.transcripts import Transcript, reply_in
+from companion.transcripts import Transcript
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Bars:
     base_yes: float = -0.5  # base's "yes", when tiny wrote "yes" too (tiny's own floor holds)
 
 
-def doubted(found: Recognition, bars: Bars) -> bool:
+def doubted(found: Recognition, bars: Bars = Bars()) -> bool:
     """tiny heard words, took no reply from them, and was not sure of them."""
     return found.text is None and found.heard is not None and found.score < bars.sure
 
@@ -92,17 +92,15 @@ def runner_up(model: Transcript, listening: Listening, bars: Bars) -> Recognitio
 
 def agreed_yes(tiny: Transcript, base: Transcript, listening: Listening,
                bars: Bars) -> Recognition | None:  # fmt: skip
-    """Yes, when both models' likeliest reading is the word "yes" itself and each clears its
-    bar. "Yeah" does not count: both models write it for a sneeze."""
-    from companion.whisper_recognizer import LOGPROB_FLOOR, NO_SPEECH_ABOVE
+    """Yes, when both models' likeliest reading is the word "yes" itself, tiny's over its
+    floor and base's over `bars.base_yes`. "Yeah" does not count: both models write it for a
+    sneeze."""
+    from companion.whisper_recognizer import reply_of
 
-    if listening.qtype is not QuestionType.YES_NO or not tiny.readings or not base.readings:
+    if listening.qtype is not QuestionType.YES_NO or base.logprob < bars.base_yes:
         return None
-    if max(tiny.no_speech, base.no_speech) > NO_SPEECH_ABOVE:
-        return None
-    if tiny.logprob < LOGPROB_FLOOR or base.logprob < bars.base_yes:
-        return None
-    if reply_in(tiny.text, listening) == "yes" == reply_in(base.text, listening):
+    said = [reply_of(m.text, m.logprob, m.no_speech, listening) for m in (tiny, base)]
+    if said == ["yes", "yes"]:
         return Recognition("yes", tiny.text, tiny.logprob, confident=True)
     return None
 

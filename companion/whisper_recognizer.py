@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from companion import faults
 from companion.channels import Listening
-from companion.readings import Bars, doubted, settle
+from companion.readings import doubted, settle
 from companion.recognition import NOTHING, RATE, Recognition
 from companion.replies import YES, Answer, QuestionType, interpret
 from companion.transcripts import Transcript, hotwords, is_speech, reply_in
@@ -88,7 +88,6 @@ class WhisperRecognizer:
         self.beam, self.frames = beam, round(window * 100)  # 100 feature frames a second
         self.lock = threading.Lock()
         self.second: SecondOpinion | None = None  # asked when tiny's words are not a reply
-        self.bars = Bars()
 
     def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
         """The readings of 16 kHz PCM, best first: one pass of the encoder over a window of
@@ -157,10 +156,18 @@ def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> 
     """What a transcript comes to for this question."""
     if not is_speech(text) or no_speech > NO_SPEECH_ABOVE:
         return Recognition(None, None, logprob)
-    reply = reply_in(text, listening) if logprob >= LOGPROB_FLOOR else None
+    reply = reply_of(text, logprob, no_speech, listening)
     if reply is not None and _means_yes(reply) and logprob < _yes_floor(reply):
         reply = None
     return Recognition(reply, text, logprob, confident=reply is not None)
+
+
+def reply_of(text: str, logprob: float, no_speech: float, listening: Listening) -> str | None:
+    """The reply a transcript is, before a yes's own higher bar: speech, over the floor, and
+    the whole of it one reply of the question."""
+    if not is_speech(text) or no_speech > NO_SPEECH_ABOVE or logprob < LOGPROB_FLOOR:
+        return None
+    return reply_in(text, listening)
 
 
 def _yes_floor(reply: str) -> float:
@@ -204,9 +211,8 @@ class WhisperDecoding:
                 return found
         tiny = self._rec.transcribe(pcm, self._words)
         found = judge(tiny.text, tiny.logprob, tiny.no_speech, self._listening)
-        if doubted(found, self._rec.bars):
-            base = self._second_reading(pcm)
-            found = settle(tiny, base, self._listening, self._rec.bars) or found
+        if doubted(found):
+            found = settle(tiny, self._second_reading(pcm), self._listening) or found
         self._decoded = (len(pcm), found)
         return found
 

@@ -36,7 +36,6 @@ class Model:
         self.asked: list[str | None] = []
         self.lock = threading.Lock()
         self.second: SecondOpinion | None = None
-        self.bars = Bars()
         self.weights, self.loads = True, 0  # opened with its weights loaded
 
     def loaded(self) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from companion.channels import Listening
-from companion.readings import Bars
 from companion.recognition import Recognition
 from companion.replies import Option, QuestionType
 from companion.transcripts import Transcript, hotwords, is_speech, reply_in, spoken_form
@@ -103,7 +102,6 @@ class Scripted:
         self.lock = threading.Lock()
         self.asked: list[tuple[int, str | None]] = []
         self.second = None  # tiny alone: the second opinion has tests of its own
-        self.bars = Bars()
 
     def transcribe(self, pcm: bytes, words: str | None) -> Transcript:
         self.asked.append((len(pcm), words))
