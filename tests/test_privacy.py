@@ -26,8 +26,9 @@ from tests.test_voice_in import merged
 from tests.test_voice_out import voice
 
 SHORT = Path(__file__).parent / "data" / "short.toml"
-SECRET_REPLIES = "yes\n5\nat 9:47 pm\nno\n"  # "9:47" is in the closing words, nowhere else
-SECRET = b"9:47"
+SECRET_REPLIES = "yes\n5\nat 9:47 pm\nno\n"
+# Every stored form of that reply holds "9:47 pm"; a bare "9:47" can be part of a timestamp.
+SECRET = b"9:47 pm"
 
 
 # --- the log -----------------------------------------------------------------------------
