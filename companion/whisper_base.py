@@ -96,9 +96,18 @@ def prepare() -> Path:
         for file in files[len(HALVES) :]:
             shutil.copyfile(file, work / file.name)
         (work / STAMP).write_text(json.dumps(_stamp(files)))
+        # Another process (a session, `make ground`) may have made a whole copy meanwhile:
+        # it is kept, as a session may be about to load it.
+        if (done := ready()) is not None:
+            return done
         if place.exists():
             shutil.rmtree(place)  # an old or unfinished copy: this one replaces it
-        work.rename(place)
+        try:
+            work.rename(place)
+        except OSError:
+            if (done := ready()) is None:  # not another process's whole copy: a real failure
+                raise
+            return done
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return place

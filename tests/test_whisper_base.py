@@ -147,3 +147,42 @@ def test_doctor_names_a_base_file_that_cannot_be_read(packages: Path) -> None:
     half.unlink()
     said = _second_opinion()
     assert "cannot be read" in said and str(half) in said and "tiny.en alone" in said
+
+
+def test_a_copy_another_process_made_meanwhile_is_kept(
+    packages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from companion import int8_model
+
+    write = int8_model.write_int8
+    theirs: list[int] = []  # the other copy's model.bin, by inode
+
+    def another_process_finishes_first(parts: list[Path], out: object) -> None:
+        monkeypatch.setattr("companion.int8_model.write_int8", write)
+        theirs.append((whisper_base.prepare() / "model.bin").stat().st_ino)
+        write(parts, out)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("companion.int8_model.write_int8", another_process_finishes_first)
+    place = whisper_base.prepare()
+    assert whisper_base.ready() == place
+    assert (place / "model.bin").stat().st_ino == theirs[0]  # kept, not replaced
+    assert [p.name for p in place.parent.iterdir()] == [place.name]
+
+
+def test_a_copy_put_in_place_just_before_this_one_is_taken(
+    packages: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rename = Path.rename
+    raced: list[Path] = []
+
+    def another_copy_lands_first(self: Path, target: Path) -> Path:
+        if not raced:  # the other process renames its whole copy into place first
+            monkeypatch.setattr(Path, "rename", rename)
+            raced.append(whisper_base.prepare())
+            monkeypatch.setattr(Path, "rename", another_copy_lands_first)
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", another_copy_lands_first)
+    place = whisper_base.prepare()
+    assert raced == [place] and whisper_base.ready() == place
+    assert [p.name for p in place.parent.iterdir()] == [place.name]
