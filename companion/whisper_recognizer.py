@@ -154,7 +154,7 @@ def once(text: str) -> str:
 
 def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> Recognition:
     """What a transcript comes to for this question."""
-    if not is_speech(text) or no_speech > NO_SPEECH_ABOVE:
+    if not _heard(text, no_speech):
         return Recognition(None, None, logprob)
     reply = reply_of(text, logprob, no_speech, listening)
     if reply is not None and _means_yes(reply) and logprob < _yes_floor(reply):
@@ -165,9 +165,14 @@ def judge(text: str, logprob: float, no_speech: float, listening: Listening) -> 
 def reply_of(text: str, logprob: float, no_speech: float, listening: Listening) -> str | None:
     """The reply a transcript is, before a yes's own higher bar: speech, over the floor, and
     the whole of it one reply of the question."""
-    if not is_speech(text) or no_speech > NO_SPEECH_ABOVE or logprob < LOGPROB_FLOOR:
+    if not _heard(text, no_speech) or logprob < LOGPROB_FLOOR:
         return None
     return reply_in(text, listening)
+
+
+def _heard(text: str, no_speech: float) -> bool:
+    """Words were heard: the transcript is speech, and whisper did not judge it not speech."""
+    return is_speech(text) and no_speech <= NO_SPEECH_ABOVE
 
 
 def _yes_floor(reply: str) -> float:

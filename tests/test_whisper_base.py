@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -157,10 +158,10 @@ def test_a_copy_another_process_made_meanwhile_is_kept(
     write = int8_model.write_int8
     theirs: list[int] = []  # the other copy's model.bin, by inode
 
-    def another_process_finishes_first(parts: list[Path], out: object) -> None:
+    def another_process_finishes_first(parts: list[Path], out: BinaryIO) -> None:
         monkeypatch.setattr("companion.int8_model.write_int8", write)
         theirs.append((whisper_base.prepare() / "model.bin").stat().st_ino)
-        write(parts, out)  # type: ignore[arg-type]
+        write(parts, out)
 
     monkeypatch.setattr("companion.int8_model.write_int8", another_process_finishes_first)
     place = whisper_base.prepare()
